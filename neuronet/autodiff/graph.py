@@ -1,0 +1,119 @@
+"""The tape: `@primitive` records, `backward` replays in reverse topological order."""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from neuronet.autodiff.tensor import Tensor
+
+PRIMITIVES: Dict[str, Callable[..., Tensor]] = {}
+_state = threading.local()
+
+
+def grad_enabled() -> bool:
+    return getattr(_state, "enabled", True)
+
+
+class no_grad:
+    """Context manager: primitives compute values without recording the graph (predict)."""
+
+    def __enter__(self) -> "no_grad":
+        self._previous = grad_enabled()
+        _state.enabled = False
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _state.enabled = self._previous
+
+
+def primitive(fn: Callable[..., tuple]) -> Callable[..., Tensor]:
+    """Turn `fn(*arrays, **options) -> (out, vjp)` into a recorded operation on Tensors.
+
+    Positional arguments are the differentiable inputs (Tensors, arrays or scalars);
+    keyword-only arguments (`axis`, `shape`) are options. `vjp(g)` returns one gradient
+    per positional input, or None; a gradient may be a zero-argument callable, which is
+    only called when that input requires a gradient (skips e.g. d(loss)/d(x) for the data).
+    """
+
+    @functools.wraps(fn)
+    def recorded(*args: Any, **kwargs: Any) -> Tensor:
+        needs = False
+        raw = []
+        for a in args:
+            if isinstance(a, Tensor):
+                raw.append(a.data)
+                needs = needs or a.requires_grad
+            else:
+                raw.append(a)
+        out, vjp = fn(*raw, **kwargs)
+        if needs and grad_enabled():
+            return Tensor(out, True, args, vjp)
+        return Tensor(out)
+
+    recorded.raw = fn  # type: ignore[attr-defined]
+    PRIMITIVES[fn.__name__] = recorded
+    return recorded
+
+
+def unbroadcast(g: Any, shape: Sequence[int]) -> Any:
+    """Sum `g` down to `shape`: the one place where broadcasting is undone."""
+    if g.shape == tuple(shape):
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def _topological_order(root: Tensor) -> List[Tensor]:
+    """Recorded nodes reachable from `root`, each after all nodes that consume it."""
+    order: List[Tensor] = []
+    seen = {id(root)}
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for p in node.parents:
+            if isinstance(p, Tensor) and p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, False))
+    order.reverse()
+    return order
+
+
+def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) -> Dict[int, Any]:
+    """Reverse pass from `root`; returns {id(tensor): gradient} for the leaves and `keep`."""
+    if gradient is None:
+        from neuronet.backend import get_array_module
+
+        gradient = get_array_module(root.data).ones_like(root.data)
+    grads: Dict[int, Any] = {id(root): gradient}
+    for node in _topological_order(root):
+        g = grads.get(id(node))
+        if g is None or node.vjp is None:
+            continue
+        for parent, pg in zip(node.parents, node.vjp(g)):
+            if pg is None or not (isinstance(parent, Tensor) and parent.requires_grad):
+                continue
+            if callable(pg):
+                pg = pg()
+            key = id(parent)
+            grads[key] = pg if key not in grads else grads[key] + pg
+        if node.parents and id(node) not in keep:
+            del grads[id(node)]  # intermediate gradients are not needed once passed on
+    return grads
+
+
+def grad(loss: Tensor, wrt: Sequence[Tensor], output_gradient: Any = None) -> List[Optional[Any]]:
+    """Gradients of `loss` with respect to each tensor in `wrt` (None where unconnected)."""
+    if not isinstance(loss, Tensor) or not loss.requires_grad:
+        return [None for _ in wrt]
+    grads = backward(loss, output_gradient, keep=frozenset(id(w) for w in wrt))
+    return [grads.get(id(w)) for w in wrt]

@@ -1,0 +1,144 @@
+"""Every primitive's vjp against central finite differences in float64."""
+import numpy as np
+import pytest
+
+from neuronet.autodiff import PRIMITIVES, Tensor, check_grads, grad, primitives as p
+
+
+def _labels(shape, high=4):
+    return np.random.default_rng(1).integers(0, high, size=shape)
+
+
+def _mask(shape):
+    return np.random.default_rng(2).random(shape) > 0.5
+
+
+# name -> list of (function, argument builders). Floats are drawn from [0.5, 2.0] unless the
+# case says otherwise; broadcasting shapes are where vjps break, so each binary op has them.
+F = "float"
+CASES = {
+    "add": [(p.add, [(3, 4), (4,)]), (p.add, [(2, 1, 3), (4, 1)])],
+    "subtract": [(p.subtract, [(3, 4), (3, 1)]), (p.subtract, [(1,), (2, 3)])],
+    "multiply": [(p.multiply, [(3, 4), (4,)]), (p.multiply, [(2, 1, 3), (4, 1)])],
+    "divide": [(p.divide, [(3, 4), (3, 1)]), (p.divide, [(4,), (2, 4)])],
+    "negative": [(p.negative, [(3, 4)])],
+    "power": [(p.power, [(3, 4), (4,)]), (lambda x: p.power(x, 3.0), [(2, 3)])],
+    "exp": [(p.exp, [(3, 4)])],
+    "log": [(p.log, [(3, 4)])],
+    "sqrt": [(p.sqrt, [(3, 4)])],
+    "abs": [(p.abs, [("signed", (3, 4))])],
+    "tanh": [(p.tanh, [("signed", (3, 4))])],
+    "sigmoid": [(p.sigmoid, [("signed", (3, 4))])],
+    "softplus": [(p.softplus, [("signed", (3, 4))])],
+    "erf": [(p.erf, [("signed", (3, 4))])],
+    "maximum": [(p.maximum, [("signed", (3, 4)), ("signed", (4,))])],
+    "minimum": [(p.minimum, [("signed", (3, 4)), ("signed", (3, 1))])],
+    "where": [(p.where, [("mask", (3, 4)), (3, 4), (4,)])],
+    "clip": [(lambda x: p.clip(x, min_value=-0.5, max_value=0.5), [("signed", (3, 4))])],
+    "cast": [(lambda x: p.cast(x, dtype=np.float64), [(3, 4)])],
+    "sum": [(lambda x: p.sum(x, axis=1), [(3, 4)]), (lambda x: p.sum(x, axis=(0, 2), keepdims=True), [(2, 3, 4)]),
+            (p.sum, [(3, 4)])],
+    "max": [(lambda x: p.max(x, axis=-1), [(3, 4)]), (p.max, [(3, 4)])],
+    "reshape": [(lambda x: p.reshape(x, shape=(4, 3)), [(3, 4)])],
+    "transpose": [(p.transpose, [(3, 4)]), (lambda x: p.transpose(x, axes=(1, 2, 0)), [(2, 3, 4)])],
+    "getitem": [(lambda x: p.getitem(x, index=(slice(None), [0, 2, 2])), [(3, 4)])],
+    "take_along_axis": [(lambda x, i: p.take_along_axis(x, i, axis=1), [(3, 4), ("labels", (3, 2))])],
+    "concatenate": [(lambda a, b: p.concatenate([a, b], axis=1), [(3, 2), (3, 4)])],
+    "broadcast_to": [(lambda x: p.broadcast_to(x, shape=(3, 4)), [(1, 4)])],
+    "matmul": [(p.matmul, [(2, 3), (3, 5)]), (p.matmul, [(4, 2, 3), (3, 5)]), (p.matmul, [(3,), (3, 2)])],
+    "dense": [(lambda x, w, b: p.dense(x, w, b, activation=a), [("signed", (5, 3)), ("signed", (3, 4)), (4,)])
+              for a in ("linear", "relu", "tanh", "sigmoid")]
+    + [(lambda x, w: p.dense(x, w, None, activation="linear"), [(2, 5, 3), ("signed", (3, 4))])],
+    "log_softmax": [(p.log_softmax, [("signed", (3, 4))]), (lambda x: p.log_softmax(x, axis=0), [(3, 4)])],
+    "softmax": [(p.softmax, [("signed", (3, 4))])],
+    "sparse_softmax_cross_entropy": [(p.sparse_softmax_cross_entropy, [("signed", (5, 4)), ("labels", (5,))])],
+}
+
+
+def _build(spec, rng):
+    kind, shape = spec if isinstance(spec[0], str) else (F, spec)
+    if kind == "labels":
+        return _labels(shape)
+    if kind == "mask":
+        return _mask(shape)
+    low = -2.0 if kind == "signed" else 0.5
+    return rng.uniform(low, 2.0, size=shape)
+
+
+def _cases():
+    for name, cases in CASES.items():
+        for i, (fn, specs) in enumerate(cases):
+            yield pytest.param(fn, specs, id=f"{name}-{i}")
+
+
+@pytest.mark.parametrize("fn, specs", _cases())
+def test_vjp_matches_finite_differences(fn, specs):
+    rng = np.random.default_rng(0)
+    check_grads(fn, *[_build(s, rng) for s in specs])
+
+
+def test_every_primitive_is_gradient_checked():
+    assert set(PRIMITIVES) == set(CASES)
+
+
+def test_check_grads_catches_a_wrong_vjp():
+    from neuronet.autodiff import primitive
+
+    @primitive
+    def wrong_square(x):
+        return x * x, lambda g: (g * x,)  # missing the factor 2
+
+    PRIMITIVES.pop("wrong_square")
+    with pytest.raises(AssertionError, match="wrong_square"):
+        check_grads(wrong_square, np.array([1.0, 2.0]))
+
+
+def test_gradient_accumulates_over_shared_inputs():
+    x = Tensor(np.array([3.0]), requires_grad=True)
+    y = x * x + x * 2.0  # x used three times
+    assert grad(y.sum(), [x])[0] == pytest.approx([8.0])
+
+
+def test_unused_gradient_is_not_computed_for_constant_input():
+    calls = []
+    from neuronet.autodiff import primitive
+
+    @primitive
+    def spy(x, w):
+        def vjp(g):
+            return (lambda: calls.append("x") or g), (lambda: calls.append("w") or g)
+        return x + w, vjp
+
+    PRIMITIVES.pop("spy")
+    w = Tensor(np.ones(2), requires_grad=True)
+    grad(spy(np.ones(2), w).sum(), [w])
+    assert calls == ["w"]
+
+
+def test_no_grad_records_nothing():
+    from neuronet.autodiff import no_grad
+
+    x = Tensor(np.ones(2), requires_grad=True)
+    with no_grad():
+        y = x * 2.0
+    assert not y.requires_grad and y.parents == ()
+
+
+def test_log_softmax_is_finite_for_huge_logits():
+    out = p.log_softmax(np.array([[1000.0, 0.0, -1000.0]], dtype=np.float32))
+    assert np.all(np.isfinite(out.data[:, :2])) and out.data[0, 0] == 0.0
+
+
+def test_sigmoid_and_softplus_do_not_overflow():
+    x = np.array([-1000.0, 0.0, 1000.0], dtype=np.float32)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        assert np.allclose(p.sigmoid(x).data, [0.0, 0.5, 1.0])
+        assert np.allclose(p.softplus(x).data, [0.0, np.log(2.0), 1000.0])
+
+
+def test_deep_chain_does_not_hit_recursion_limit():
+    x = Tensor(np.array([1.0]), requires_grad=True)
+    y = x
+    for _ in range(5000):
+        y = y + 1.0
+    assert grad(y.sum(), [x])[0] == pytest.approx([1.0])
