@@ -1,0 +1,67 @@
+"""`keras.optimizers`: SGD, Adam, RMSprop, Adagrad, Nadam, learning-rate schedules, and `get()`."""
+from neuronet.optimizers import schedules  # noqa: F401
+from neuronet.optimizers.adagrad import Adagrad
+from neuronet.optimizers.adam import Adam
+from neuronet.optimizers.nadam import Nadam
+from neuronet.optimizers.optimizer import Optimizer
+from neuronet.optimizers.rmsprop import RMSprop
+from neuronet.optimizers.sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Nadam", "schedules", "get", "serialize",
+           "deserialize"]
+
+ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, Adam, RMSprop, Adagrad, Nadam)}
+
+
+def serialize(optimizer):
+    """Returns `{"class_name": ..., "config": ...}` for an optimizer.
+
+    Example:
+    >>> serialize(SGD())["class_name"], serialize(SGD())["config"]["momentum"]
+    ('SGD', 0.0)
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"Expected a `keras.optimizers.Optimizer` instance. Received: {optimizer!r}")
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """Creates an optimizer from `{"class_name": ..., "config": ...}` (class name case-insensitive).
+
+    Extra keys written by Keras 3 (`module`, `registered_name`) are ignored.
+
+    Example:
+    >>> deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}}).beta_1
+    0.9
+    """
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError("An optimizer config must be a dict {'class_name': ..., 'config': {...}}. "
+                         f"Received: {config!r}")
+    class_name = config["class_name"].split(">")[-1]  # tf.keras 2.11+ may write "Custom>Adam"
+    custom_objects = custom_objects or {}
+    cls = custom_objects.get(class_name) or ALL_OBJECTS.get(class_name.lower())
+    if cls is None:
+        raise ValueError(f"Could not interpret optimizer identifier: {class_name!r}. Expected one of "
+                         f"{sorted(ALL_OBJECTS)}, or pass your class in `custom_objects`.")
+    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+
+
+def get(identifier):
+    """Returns an optimizer from a name (`"adam"`, case-insensitive), a config dict, or an instance.
+
+    Args:
+        identifier: a name such as `"sgd"` (Keras's default learning rate), a dict from `serialize`, or an
+            `Optimizer` (returned as is).
+
+    Example:
+    >>> get("Adam").learning_rate
+    0.0010000000474974513
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and identifier.lower() in ALL_OBJECTS:
+        return ALL_OBJECTS[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Expected one of "
+                     f"{sorted(ALL_OBJECTS)}, a config dict, or a `keras.optimizers.Optimizer` instance.")
