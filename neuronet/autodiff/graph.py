@@ -70,19 +70,26 @@ def unbroadcast(g: Any, shape: Sequence[int]) -> Any:
 
 
 def _topological_order(root: Tensor) -> List[Tensor]:
-    """Recorded nodes reachable from `root`, each after all nodes that consume it."""
+    """Recorded nodes reachable from `root`, each after all nodes that consume it.
+
+    Iterative depth-first post-order (deep graphs must not hit the recursion limit). A node
+    is marked when it is expanded, not when it is pushed: marking at push time would let a
+    consumer finish before a shared input and break the order.
+    """
     order: List[Tensor] = []
-    seen = {id(root)}
+    visited = set()
     stack = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
             continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
         stack.append((node, True))
         for p in node.parents:
-            if isinstance(p, Tensor) and p.requires_grad and id(p) not in seen:
-                seen.add(id(p))
+            if isinstance(p, Tensor) and p.requires_grad and id(p) not in visited:
                 stack.append((p, False))
     order.reverse()
     return order

@@ -142,3 +142,12 @@ def test_deep_chain_does_not_hit_recursion_limit():
     for _ in range(5000):
         y = y + 1.0
     assert grad(y.sum(), [x])[0] == pytest.approx([1.0])
+
+
+def test_shared_input_reached_by_paths_of_different_depth():
+    # x feeds a deep path and a shallow one; the reverse pass must wait for both.
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(3, 4))
+    check_grads(lambda x: p.where(np.ones((2, 4), bool), p.matmul(x, w), p.exp(p.minimum(p.matmul(x, w), 0.0))),
+                rng.normal(size=(2, 3)))
+    check_grads(lambda x: p.add(p.tanh(p.tanh(p.tanh(x))), x), rng.normal(size=(2, 3)))
