@@ -1,0 +1,121 @@
+"""Activation functions by Keras name: `get("relu")`, `serialize(fn)`."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from neuronet import ops
+
+
+def linear(x: Any) -> Any:
+    return x
+
+
+def relu(x: Any, negative_slope: float = 0.0, max_value: Any = None, threshold: float = 0.0) -> Any:
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return ops.relu(x)
+    data = x.data if hasattr(x, "requires_grad") else np.asarray(x)
+    out = ops.where(data > threshold, x, ops.multiply(ops.subtract(x, threshold), negative_slope))
+    return out if max_value is None else ops.minimum(out, float(max_value))
+
+
+def sigmoid(x: Any) -> Any:
+    out = ops.sigmoid(x)
+    out._keras_logits = x  # binary cross-entropy then uses the logits, stable for any value
+    return out
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    return ops.softmax(x, axis=axis)
+
+
+def tanh(x: Any) -> Any:
+    return ops.tanh(x)
+
+
+def softplus(x: Any) -> Any:
+    return ops.softplus(x)
+
+
+def softsign(x: Any) -> Any:
+    return ops.softsign(x)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Any:
+    return ops.elu(x, alpha)
+
+
+def selu(x: Any) -> Any:
+    return ops.selu(x)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.2) -> Any:
+    return ops.leaky_relu(x, negative_slope)
+
+
+def silu(x: Any) -> Any:
+    return ops.silu(x)
+
+
+def gelu(x: Any, approximate: bool = False) -> Any:
+    return ops.gelu(x, approximate)
+
+
+def exponential(x: Any) -> Any:
+    return ops.exponential(x)
+
+
+def hard_sigmoid(x: Any) -> Any:
+    return ops.hard_sigmoid(x)
+
+
+def relu6(x: Any) -> Any:
+    return ops.relu6(x)
+
+
+swish = silu
+
+ALL = {
+    f.__name__: f
+    for f in (linear, relu, sigmoid, softmax, tanh, softplus, softsign, elu, selu, leaky_relu, silu, gelu,
+              exponential, hard_sigmoid, relu6)
+}
+ALL["swish"] = swish
+_CUSTOM: dict = {}  # e.g. the step functions of threshold logic units
+
+
+def register(name: str, fn: Callable) -> None:
+    """Make `fn` available by name (used for the TLU's `"heaviside"` step)."""
+    _CUSTOM[name] = fn
+
+
+def get(identifier: Any) -> Callable:
+    """Return the activation function for a name, a config dict, a callable or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, dict):
+        identifier = identifier.get("config", identifier.get("class_name"))
+        if isinstance(identifier, dict):
+            identifier = identifier.get("name")
+    if isinstance(identifier, str):
+        fn = ALL.get(identifier) or _CUSTOM.get(identifier)
+        if fn is None:
+            valid = sorted(set(ALL) | set(_CUSTOM))
+            raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
+                             f"Expected one of {valid}, or a callable.")
+        return fn
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret activation function identifier: {identifier!r}. "
+                    "Expected a string name, a callable or None.")
+
+
+def serialize(activation: Callable) -> Any:
+    """Keras saves built-in activations by name."""
+    name = getattr(activation, "__name__", None)
+    if name in ALL or name in _CUSTOM:
+        return "swish" if activation is swish and name == "silu" else name
+    if hasattr(activation, "get_config"):
+        return {"class_name": type(activation).__name__, "config": activation.get_config()}
+    return name

@@ -1,0 +1,176 @@
+"""Weight initializers (Keras names and defaults); `get("he_normal")` returns an instance."""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from neuronet import backend
+from neuronet.utils import random as nn_random
+
+
+def _fans(shape: Tuple[int, ...]) -> Tuple[float, float]:
+    """fan_in and fan_out as Keras computes them (receptive field for conv kernels)."""
+    if len(shape) < 1:
+        return 1.0, 1.0
+    if len(shape) == 1:
+        return float(shape[0]), float(shape[0])
+    receptive = float(np.prod(shape[:-2])) if len(shape) > 2 else 1.0
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    """Base class: `init(shape, dtype)` returns a NumPy array."""
+
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Initializer":
+        return cls(**config)
+
+    def _rng(self) -> np.random.Generator:
+        return nn_random.generator(getattr(self, "seed", None))
+
+
+class Zeros(Initializer):
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        return np.zeros(shape, dtype=dtype or backend.floatx())
+
+
+class Ones(Initializer):
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        return np.ones(shape, dtype=dtype or backend.floatx())
+
+
+class Constant(Initializer):
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = value
+
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        return np.full(shape, self.value, dtype=dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"value": self.value}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Optional[int] = None) -> None:
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        return self._rng().normal(self.mean, self.stddev, size=shape).astype(dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Optional[int] = None) -> None:
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        return self._rng().uniform(self.minval, self.maxval, size=shape).astype(dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    """Draws with variance `scale / n`, n = fan_in, fan_out or their mean (`mode`)."""
+
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: Optional[int] = None) -> None:
+        if scale <= 0:
+            raise ValueError(f"`scale` must be positive. Received: scale={scale!r}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid `mode` {mode!r}. Expected 'fan_in', 'fan_out' or 'fan_avg'.")
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(f"Invalid `distribution` {distribution!r}. Expected 'truncated_normal', "
+                             "'untruncated_normal' or 'uniform'.")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+        fan_in, fan_out = _fans(tuple(shape))
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)
+        rng = self._rng()
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            out = rng.uniform(-limit, limit, size=shape)
+        elif self.distribution == "untruncated_normal":
+            out = rng.normal(0.0, math.sqrt(variance), size=shape)
+        else:
+            # 0.8796... is the stddev of a unit normal truncated to [-2, 2], as in Keras.
+            out = _truncated_normal(rng, math.sqrt(variance) / 0.87962566103423978, shape)
+        return out.astype(dtype or backend.floatx())
+
+    def get_config(self) -> dict:
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+
+
+def _truncated_normal(rng: np.random.Generator, stddev: float, shape: Any) -> np.ndarray:
+    out = rng.normal(0.0, 1.0, size=shape)
+    bad = np.abs(out) > 2
+    while bad.any():  # redraw outside two standard deviations
+        out[bad] = rng.normal(0.0, 1.0, size=int(bad.sum()))
+        bad = np.abs(out) > 2
+    return out * stddev
+
+
+def _variance_scaling(name: str, scale: float, mode: str, distribution: str) -> type:
+    def __init__(self: Any, seed: Optional[int] = None) -> None:
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self: Any) -> dict:
+        return {"seed": self.seed}
+
+    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
+                                            "__doc__": f"VarianceScaling({scale}, {mode!r}, {distribution!r})."})
+
+
+GlorotUniform = _variance_scaling("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _variance_scaling("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeNormal = _variance_scaling("HeNormal", 2.0, "fan_in", "truncated_normal")
+HeUniform = _variance_scaling("HeUniform", 2.0, "fan_in", "uniform")
+LecunNormal = _variance_scaling("LecunNormal", 1.0, "fan_in", "truncated_normal")
+LecunUniform = _variance_scaling("LecunUniform", 1.0, "fan_in", "uniform")
+
+CLASSES = {c.__name__: c for c in (Zeros, Ones, Constant, RandomNormal, RandomUniform, VarianceScaling,
+                                   GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform)}
+ALIASES = {"zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
+           "random_uniform": RandomUniform, "variance_scaling": VarianceScaling, "glorot_uniform": GlorotUniform,
+           "glorot_normal": GlorotNormal, "he_normal": HeNormal, "he_uniform": HeUniform,
+           "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform}
+
+
+def get(identifier: Any) -> Any:
+    """Return an initializer for a Keras name, class name, config dict, instance or callable."""
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = ALIASES.get(identifier) or CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"Could not interpret initializer identifier: {identifier!r}. "
+                             f"Expected one of {sorted(ALIASES)}, or an Initializer.")
+        return cls()
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret initializer identifier: {identifier!r}.")
+
+
+def serialize(initializer: Any) -> Any:
+    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
+            "config": initializer.get_config(), "registered_name": None}
+
+
+def deserialize(config: dict) -> Initializer:
+    name = config.get("class_name")
+    cls = CLASSES.get(name) or ALIASES.get(name)
+    if cls is None:
+        raise ValueError(f"Unknown initializer class {name!r}. Expected one of {sorted(CLASSES)}.")
+    return cls.from_config(config.get("config", {}))

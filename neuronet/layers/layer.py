@@ -1,0 +1,260 @@
+"""Layer: the base class of every layer and model (weights, build/call, config)."""
+from __future__ import annotations
+
+import collections
+import re
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from neuronet import backend, initializers, regularizers
+from neuronet.autodiff import Tensor
+from neuronet.layers.symbolic import KerasTensor
+from neuronet.variables import Variable
+
+_UIDS: Dict[str, int] = collections.defaultdict(int)
+
+
+def reset_uids() -> None:
+    _UIDS.clear()
+
+
+def unique_name(prefix: str) -> str:
+    """`dense`, then `dense_1`, `dense_2`... as Keras names layers."""
+    count = _UIDS[prefix]
+    _UIDS[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def snake_case(name: str) -> str:
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def as_tensor(x: Any) -> Tensor:
+    """Data entering a layer: Tensors pass through; arrays become floatx Tensors."""
+    if isinstance(x, Tensor):
+        return x
+    array = np.asarray(x)
+    if array.dtype != backend.floatx() and (array.dtype.kind in "fiub"):
+        array = array.astype(backend.floatx())
+    return Tensor(array)
+
+
+class Layer:
+    """Base layer: owns weights, builds itself from the first input shape, then calls.
+
+    Subclasses write `build(input_shape)` (create weights with `add_weight`) and
+    `call(inputs, training=None)`; `__call__` builds on first use.
+
+    Example:
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> Scale()(np.ones((2, 3))).shape
+    (2, 3)
+    """
+
+    _KWARGS = ("input_shape", "batch_input_shape", "batch_size", "input_dim", "autocast", "weights",
+               "activity_regularizer")
+
+    def __init__(self, trainable: bool = True, name: Optional[str] = None, dtype: Any = None, **kwargs: Any) -> None:
+        unknown = set(kwargs) - set(self._KWARGS)
+        if unknown:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {sorted(unknown)}")
+        object.__setattr__(self, "_tracked", [])  # sublayers in assignment order
+        self._trainable = trainable
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.dtype = dtype or backend.floatx()
+        self.built = False
+        self._weights: List[Variable] = []
+        self._regularized: List[tuple] = []
+        self._batch_input_shape = self._input_shape_from(kwargs)
+        self._build_shape: Any = None
+        self._inbound_nodes: List[Any] = []  # calls on symbolic inputs (functional API)
+        self._output_shape: Any = None
+        self._call_has_training = "training" in self.call.__code__.co_varnames[: self.call.__code__.co_argcount]
+
+    @staticmethod
+    def _input_shape_from(kwargs: dict) -> Optional[tuple]:
+        if kwargs.get("batch_input_shape") is not None:
+            return tuple(kwargs["batch_input_shape"])
+        if kwargs.get("input_shape") is not None:
+            shape = kwargs["input_shape"]
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            return (kwargs.get("batch_size"),) + shape
+        if kwargs.get("input_dim") is not None:
+            return (kwargs.get("batch_size"), kwargs["input_dim"])
+        return None
+
+    # --- tracking sublayers (subclassed layers and models) --------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        tracked = self.__dict__.get("_tracked")
+        if tracked is not None and name != "_tracked":
+            for item in _layers_in(value):
+                if not any(item is t for t in tracked):
+                    tracked.append(item)
+        object.__setattr__(self, name, value)
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for layer in self._tracked:
+            layer.trainable = value
+
+    # --- weights ----------------------------------------------------------------------
+    def add_weight(self, shape: Any = None, initializer: Any = None, dtype: Any = None, trainable: bool = True,
+                   regularizer: Any = None, constraint: Any = None, name: Optional[str] = None) -> Variable:
+        """Create a weight of this layer; kernels default to glorot_uniform, others to zeros."""
+        shape = () if shape is None else tuple(int(s) for s in shape)
+        if initializer is None:
+            initializer = "glorot_uniform" if len(shape) > 1 else "zeros"
+        variable = Variable(initializers.get(initializer), shape=shape, dtype=dtype or self.dtype,
+                            trainable=trainable, name=name or f"variable_{len(self._weights)}")
+        variable.path = f"{self.name}/{variable.name}"
+        self._weights.append(variable)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._regularized.append((regularizer, variable))
+        return variable
+
+    @property
+    def trainable_weights(self) -> List[Variable]:
+        if not self._trainable:
+            return []
+        own = [w for w in self._weights if w.trainable]
+        return own + [w for layer in self._tracked for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self) -> List[Variable]:
+        own = [w for w in self._weights if not w.trainable or not self._trainable]
+        return own + [w for layer in self._tracked for w in layer.non_trainable_weights]
+
+    @property
+    def weights(self) -> List[Variable]:
+        return self.trainable_weights + self.non_trainable_weights
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    @property
+    def losses(self) -> List[Any]:
+        """Regularization penalties of this layer and its sublayers (differentiable scalars)."""
+        own = [fn(variable) for fn, variable in self._regularized]
+        return own + [loss for layer in self._tracked for loss in layer.losses]
+
+    def get_weights(self) -> List[np.ndarray]:
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights: List[Any]) -> None:
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(f"Layer {self.name!r} expects {len(params)} weights, but the weight list passed "
+                             f"has {len(weights)} elements. Provided weights: {_shapes(weights)}")
+        for variable, value in zip(params, weights):
+            if np.shape(value) != variable.shape:
+                raise ValueError(f"Layer {self.name!r} weight shape {variable.shape} is not compatible with "
+                                 f"provided weight shape {np.shape(value)} (weight {variable.path!r}).")
+        for variable, value in zip(params, weights):
+            variable.assign(value)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't "
+                             "built. You can build it manually via: `layer.build(batch_input_shape)`.")
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    # --- calling ----------------------------------------------------------------------
+    def build(self, input_shape: Any) -> None:
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        return inputs
+
+    def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
+        if _is_symbolic(inputs):
+            from neuronet.layers import symbolic
+
+            return symbolic.call_symbolic(self, inputs, **kwargs)
+        inputs = _map(as_tensor, inputs)
+        if self._call_has_training:
+            kwargs["training"] = training
+        if self.built:
+            return self.call(inputs, **kwargs)
+        self._build_from(inputs)
+        outputs = self.call(inputs, **kwargs)
+        if self._output_shape is None:  # shown by summary() of subclassed models
+            self._output_shape = _map(lambda t: (None,) + tuple(t.shape[1:]), outputs)
+        return outputs
+
+    def _build_from(self, inputs: Any) -> None:
+        shape = _map(lambda t: tuple(t.shape), inputs)
+        self._build_shape = shape
+        self.build(shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Output shape for an input shape (None for unknown sizes), by a dry run on zeros."""
+        from neuronet.autodiff import no_grad
+
+        probe = _map(lambda s: Tensor(np.zeros(tuple(2 if d is None else d for d in s), self.dtype)), input_shape,
+                     leaf=is_shape)
+        with no_grad():
+            out = self(probe, training=False)
+        return _map(lambda t: (None,) + tuple(t.shape[1:]), out)
+
+    # --- config -----------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def is_shape(value: Any) -> bool:
+    return isinstance(value, tuple) and all(d is None or isinstance(d, int) for d in value)
+
+
+def _layers_in(value: Any) -> List["Layer"]:
+    if isinstance(value, Layer):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _layers_in(v)]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _layers_in(v)]
+    return []
+
+
+def _is_symbolic(x: Any) -> bool:
+    if isinstance(x, KerasTensor):
+        return True
+    return isinstance(x, (list, tuple)) and any(isinstance(i, KerasTensor) for i in x)
+
+
+def _map(fn: Any, structure: Any, leaf: Any = None) -> Any:
+    """Apply `fn` to each leaf of a nested list/tuple/dict structure."""
+    if leaf is not None and leaf(structure):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {k: _map(fn, v, leaf) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_map(fn, v, leaf) for v in structure)
+    return fn(structure)
+
+
+def _shapes(weights: List[Any]) -> List[tuple]:
+    return [np.shape(w) for w in weights]

@@ -1,0 +1,69 @@
+"""Model: a Layer that can be trained (compile/fit/evaluate/predict) and summarized."""
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from neuronet.layers.layer import Layer
+from neuronet.trainers.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable group of layers.
+
+    `keras.Model(inputs, outputs)` builds a functional model; subclass `Model` and write
+    `call()` for a subclassed one (layers assigned as attributes are tracked).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
+        if cls is Model and ("inputs" in kwargs or len(args) >= 2):
+            from neuronet.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if type(self).__name__ == "Functional" or "inputs" in kwargs:
+            return  # Functional.__init__ does the work
+        super().__init__(**{k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype")})
+        unknown = set(kwargs) - {"name", "trainable", "dtype"}
+        if args or unknown:
+            raise TypeError(f"Model.__init__ got unexpected arguments {list(args) + sorted(unknown)}. "
+                            "Use keras.Model(inputs=..., outputs=...) or subclass keras.Model.")
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: Optional[dict] = None) -> "Model":
+        if "input_layers" in config and "output_layers" in config:
+            from neuronet.models import functional_config
+
+            return functional_config.functional_from_config(config, custom_objects)
+        return cls(**config)
+
+    @property
+    def layers(self) -> List[Layer]:
+        return list(self._tracked)
+
+    def get_layer(self, name: Optional[str] = None, index: Optional[int] = None) -> Layer:
+        """A layer by name or by index in `model.layers`."""
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(self.layers)} layers.")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
+
+    @property
+    def output_shape(self) -> Any:
+        shape = getattr(self, "_output_shape", None)
+        if shape is None:
+            raise AttributeError(f"The model {self.name!r} has not been called yet, so its output shape is unknown.")
+        return shape
+
+    def summary(self, line_length: Optional[int] = None, positions: Any = None, print_fn: Any = None,
+                **kwargs: Any) -> None:
+        """Print the layers, their output shapes and parameter counts (tf.keras layout)."""
+        from neuronet.utils import summary_utils
+
+        summary_utils.print_summary(self, line_length=line_length, print_fn=print_fn)

@@ -1,0 +1,100 @@
+"""Array operations (keras.ops.numpy names)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from neuronet import backend
+from neuronet.autodiff import Tensor, composite, primitives as p
+
+__all__ = [
+    "abs", "add", "argmax", "cast", "clip", "concatenate", "convert_to_numpy", "convert_to_tensor", "divide",
+    "equal", "exp", "expand_dims", "log", "matmul", "maximum", "mean", "minimum", "multiply", "negative",
+    "one_hot", "power", "reshape", "sqrt", "square", "squeeze", "subtract", "sum", "take_along_axis", "transpose",
+    "where", "max", "erf", "stop_gradient",
+]
+
+add, subtract, multiply, divide, negative = p.add, p.subtract, p.multiply, p.divide, p.negative
+power, exp, log, sqrt, abs, erf = p.power, p.exp, p.log, p.sqrt, p.abs, p.erf  # noqa: A001
+maximum, minimum, where, matmul = p.maximum, p.minimum, p.where, p.matmul
+mean, square = composite.mean, composite.square
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def convert_to_tensor(x: Any, dtype: Any = None) -> Tensor:
+    """Wrap `x` in a Tensor (no copy when it already is one of the right dtype)."""
+    if isinstance(x, Tensor) and (dtype is None or x.dtype == dtype):
+        return x
+    return Tensor(np.asarray(_data(x), dtype=dtype))
+
+
+def convert_to_numpy(x: Any) -> np.ndarray:
+    return backend.to_numpy(x)
+
+
+def stop_gradient(x: Any) -> Tensor:
+    return Tensor(_data(x))
+
+
+def cast(x: Any, dtype: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x if x.dtype == dtype else p.cast(x, dtype=dtype)
+    return Tensor(np.asarray(x, dtype=dtype))
+
+
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return p.sum(x, axis=axis, keepdims=keepdims)
+
+
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    return p.max(x, axis=axis, keepdims=keepdims)
+
+
+def clip(x: Any, x_min: float, x_max: float) -> Tensor:
+    return p.clip(x, min_value=x_min, max_value=x_max)
+
+
+def reshape(x: Any, newshape: Any) -> Tensor:
+    return p.reshape(x, shape=tuple(newshape))
+
+
+def transpose(x: Any, axes: Any = None) -> Tensor:
+    return p.transpose(x, axes=axes)
+
+
+def expand_dims(x: Any, axis: int) -> Tensor:
+    shape = list(np.shape(_data(x)))
+    shape.insert(axis if axis >= 0 else len(shape) + axis + 1, 1)
+    return p.reshape(x, shape=tuple(shape))
+
+
+def squeeze(x: Any, axis: Any = None) -> Tensor:
+    return p.reshape(x, shape=np.squeeze(_data(x), axis=axis).shape)
+
+
+def concatenate(xs: Any, axis: int = 0) -> Tensor:
+    return p.concatenate(list(xs), axis=axis)
+
+
+def take_along_axis(x: Any, indices: Any, axis: int) -> Tensor:
+    return p.take_along_axis(x, _data(indices), axis=axis)
+
+
+def argmax(x: Any, axis: int = -1) -> np.ndarray:
+    return np.argmax(_data(x), axis=axis)
+
+
+def equal(x: Any, y: Any) -> np.ndarray:
+    return _data(x) == _data(y)
+
+
+def one_hot(x: Any, num_classes: int, dtype: Any = None) -> np.ndarray:
+    """One-hot encode integer labels (not differentiable)."""
+    labels = np.asarray(_data(x)).astype(np.int64)
+    out = np.zeros(labels.shape + (num_classes,), dtype=dtype or backend.floatx())
+    np.put_along_axis(out, labels[..., None], 1, axis=-1)
+    return out

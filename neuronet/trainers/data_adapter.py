@@ -1,0 +1,120 @@
+"""DataAdapter: arrays (or lists/dicts of arrays) in, shuffled batches out."""
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Optional, Tuple
+
+import numpy as np
+
+from neuronet import backend
+from neuronet.autodiff import Tensor
+
+
+def flatten(structure: Any) -> List[Any]:
+    """The arrays of a nested list/tuple/dict, in order (dicts by insertion order)."""
+    if structure is None:
+        return []
+    if isinstance(structure, dict):
+        return [a for v in structure.values() for a in flatten(v)]
+    if isinstance(structure, (list, tuple)):
+        return [a for v in structure for a in flatten(v)]
+    return [structure]
+
+
+def pack_like(structure: Any, flat: List[Any]) -> Any:
+    """Inverse of `flatten`: rebuild `structure`'s nesting from `flat`."""
+    items = iter(flat)
+
+    def build(s: Any) -> Any:
+        if isinstance(s, dict):
+            return {k: build(v) for k, v in s.items()}
+        if isinstance(s, (list, tuple)):
+            return type(s)(build(v) for v in s)
+        return next(items)
+
+    return None if structure is None else build(structure)
+
+
+def to_array(data: Any, name: str, cast_float: bool = True) -> np.ndarray:
+    """One input or target array as floatx (ints and float64 are cast once, not per step)."""
+    if isinstance(data, Tensor):
+        data = data.numpy()
+    array = np.asarray(data)
+    if array.dtype == object or not (array.dtype.kind in "biuf"):
+        raise TypeError(f"`{name}` must be numeric. Received an array of dtype {array.dtype}.")
+    if cast_float and array.dtype != backend.floatx():
+        array = array.astype(backend.floatx())
+    if array.ndim == 0:
+        raise ValueError(f"`{name}` must have a batch axis. Received a scalar: {array!r}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array.reshape(len(array), -1)))[0][0]
+        raise ValueError(f"`{name}` contains NaN or infinite values (first at sample {bad}). Clean or impute the "
+                         "data before training: a model trained on them produces NaN.")
+    return array
+
+
+def map_arrays(structure: Any, name: str) -> Any:
+    return pack_like(structure, [to_array(a, name) for a in flatten(structure)])
+
+
+def num_samples(x: Any, y: Any = None, sample_weight: Any = None) -> int:
+    sizes = {label: [len(a) for a in flatten(data)] for label, data in (("x", x), ("y", y),
+                                                                          ("sample_weight", sample_weight))}
+    all_sizes = {s for values in sizes.values() for s in values}
+    if len(all_sizes) > 1:
+        details = ", ".join(f"{k} sizes: {', '.join(map(str, v))}" for k, v in sizes.items() if v)
+        raise ValueError(f"Data cardinality is ambiguous: {details}. Make sure all arrays contain the same "
+                         "number of samples.")
+    if not all_sizes:
+        raise ValueError("No data: pass `x` (and `y` for training) as arrays.")
+    return all_sizes.pop()
+
+
+def split_validation(arrays: Tuple[Any, ...], validation_split: float) -> Tuple[Tuple[Any, ...], Tuple[Any, ...]]:
+    """Keras takes the last `validation_split` fraction of the samples, before any shuffling."""
+    n = num_samples(*arrays)
+    cut = int(n * (1.0 - validation_split))
+    if cut == 0 or cut == n:
+        raise ValueError(f"`validation_split` ({validation_split}) leaves no samples for training or for "
+                         f"validation with {n} samples.")
+    head = tuple(pack_like(a, [v[:cut] for v in flatten(a)]) for a in arrays)
+    tail = tuple(pack_like(a, [v[cut:] for v in flatten(a)]) for a in arrays)
+    return head, tail
+
+
+class DataAdapter:
+    """Iterates over (x, y, sample_weight) batches of NumPy arrays.
+
+    Args:
+        x, y, sample_weight: arrays or nested lists/dicts of arrays of the same length.
+        batch_size: samples per batch (the last batch may be smaller).
+        shuffle: reshuffle the sample order every epoch.
+        steps: stop an epoch after this many batches (`steps_per_epoch`).
+    """
+
+    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None, batch_size: int = 32,
+                 shuffle: bool = False, steps: Optional[int] = None) -> None:
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.x_flat, self.y_flat, self.sw_flat = flatten(x), flatten(y), flatten(sample_weight)
+        self.size = num_samples(x, y, sample_weight)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        batches = -(-self.size // batch_size)
+        self.steps = batches if steps is None else min(int(steps), batches)
+
+    def __iter__(self) -> Iterator[Tuple[int, Any, Any, Any]]:
+        from neuronet.utils import random as nn_random
+
+        order = nn_random.generator().permutation(self.size) if self.shuffle else None
+        for step in range(self.steps):
+            start = step * self.batch_size
+            index = slice(start, start + self.batch_size) if order is None else order[start:start + self.batch_size]
+            yield (step, self._take(self.x, self.x_flat, index), self._take(self.y, self.y_flat, index),
+                   self._take(self.sample_weight, self.sw_flat, index))
+
+    @staticmethod
+    def _take(structure: Any, flat: List[Any], index: Any) -> Any:
+        if not flat:
+            return None
+        if len(flat) == 1 and structure is flat[0]:
+            return structure[index]
+        return pack_like(structure, [a[index] for a in flat])

@@ -1,0 +1,72 @@
+"""Variable: a named, possibly trainable tensor whose value is updated in place."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from neuronet import backend
+from neuronet.autodiff.tensor import Tensor
+
+
+class Variable(Tensor):
+    """A model weight: a leaf of the autodiff graph that optimizers update in place.
+
+    Args:
+        initializer: an initializer (name, object or callable taking `shape, dtype`) or an array.
+        shape: shape of the variable when `initializer` is not an array.
+        dtype: defaults to `keras.backend.floatx()`.
+        trainable: whether gradients are computed for it and optimizers update it.
+        name: the variable's name (`kernel`, `bias`).
+
+    Example:
+    >>> v = Variable(np.zeros(3), name="bias")
+    >>> v.assign([1.0, 2.0, 3.0]); v.numpy()
+    array([1., 2., 3.], dtype=float32)
+    """
+
+    __slots__ = ("name", "trainable", "path")
+
+    def __init__(self, initializer: Any, shape: Any = None, dtype: Any = None, trainable: bool = True,
+                 name: Optional[str] = None) -> None:
+        dtype = dtype or backend.floatx()
+        if callable(initializer) or isinstance(initializer, str):
+            from neuronet import initializers
+
+            value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        else:
+            value = initializer
+        data = np.array(value, dtype=dtype)  # always a private copy: updates happen in place
+        if shape is not None and tuple(shape) != data.shape:
+            raise ValueError(f"Variable {name!r}: initial value has shape {data.shape}, expected {tuple(shape)}.")
+        super().__init__(data, requires_grad=trainable)
+        self.name = name or "variable"
+        self.trainable = trainable
+        self.path = self.name
+
+    @property
+    def value(self) -> Any:
+        return self.data
+
+    def numpy(self) -> np.ndarray:
+        return backend.to_numpy(self.data).copy()
+
+    def assign(self, value: Any) -> "Variable":
+        value = backend.to_numpy(value) if isinstance(value, Tensor) else value
+        value = np.asarray(value)
+        if value.shape != self.data.shape:
+            raise ValueError(f"Cannot assign a value of shape {value.shape} to variable {self.path!r} "
+                             f"of shape {self.data.shape}.")
+        self.data[...] = value
+        return self
+
+    def assign_add(self, value: Any) -> "Variable":
+        self.data += np.asarray(value, dtype=self.data.dtype)
+        return self
+
+    def assign_sub(self, value: Any) -> "Variable":
+        self.data -= np.asarray(value, dtype=self.data.dtype)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value={self.data!r}>"

@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+import neuronet as keras
+from neuronet import layers
+from neuronet.testing import run_layer_test
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "softmax", "elu", "selu", "gelu", None])
+def test_dense_basics(activation):
+    run_layer_test(layers.Dense, init_kwargs={"units": 4, "activation": activation}, input_shape=(2, 3),
+                   expected_output_shape=(2, 4), expected_num_trainable_weights=2)
+
+
+def test_dense_without_bias_and_3d_input():
+    run_layer_test(layers.Dense, init_kwargs={"units": 5, "use_bias": False}, input_shape=(2, 3, 4),
+                   expected_output_shape=(2, 3, 5), expected_num_trainable_weights=1)
+
+
+def test_weights_shapes_and_names():
+    dense = layers.Dense(300, activation="relu")
+    dense(np.zeros((1, 784)))
+    w, b = dense.get_weights()
+    assert w.shape == (784, 300) and b.shape == (300,)
+    assert w.dtype == np.float32 and np.all(b == 0)
+    assert [v.path for v in dense.weights] == ["dense/kernel", "dense/bias"]
+    limit = np.sqrt(6 / (784 + 300))  # glorot_uniform
+    assert np.abs(w).max() <= limit and np.abs(w).max() > 0.9 * limit
+
+
+def test_unique_auto_names_and_clear_session():
+    assert [layers.Dense(1).name for _ in range(3)] == ["dense", "dense_1", "dense_2"]
+    keras.backend.clear_session()
+    assert layers.Dense(1).name == "dense"
+
+
+def test_wrong_input_width_names_layer_and_shapes():
+    dense = layers.Dense(2, name="hidden")
+    dense(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"'hidden'.*value 3.*\(4, 5\)"):
+        dense(np.zeros((4, 5)))
+
+
+@pytest.mark.parametrize("units", [0, -1, 2.5, "3"])
+def test_invalid_units(units):
+    with pytest.raises(ValueError, match="units"):
+        layers.Dense(units)
+
+
+def test_unknown_activation_lists_valid_names():
+    with pytest.raises(ValueError, match="relu"):
+        layers.Dense(3, activation="relux")
+
+
+def test_unknown_keyword_is_rejected():
+    with pytest.raises(TypeError, match="unitz"):
+        layers.Dense(3, unitz=4)
+
+
+def test_kernel_regularizer_adds_penalty():
+    dense = layers.Dense(2, kernel_regularizer=keras.regularizers.l2(0.1), kernel_initializer="ones")
+    dense(np.zeros((1, 3)))
+    (penalty,) = dense.losses
+    assert float(penalty.data) == pytest.approx(0.1 * 6)
+
+
+def test_set_weights_checks_shapes():
+    dense = layers.Dense(2)
+    dense(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"\(3, 2\).*\(2, 2\)"):
+        dense.set_weights([np.zeros((2, 2)), np.zeros(2)])
+    with pytest.raises(ValueError, match="expects 2 weights"):
+        dense.set_weights([np.zeros((3, 2))])
+
+
+def test_initializers_by_name():
+    for name in ["glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
+                 "random_normal", "random_uniform", "zeros", "ones"]:
+        dense = layers.Dense(50, kernel_initializer=name)
+        dense(np.zeros((1, 40)))
+        assert dense.kernel.shape == (40, 50)
+    he = layers.Dense(400, kernel_initializer="he_normal")
+    he(np.zeros((1, 400)))
+    assert np.std(he.kernel.numpy()) == pytest.approx(np.sqrt(2 / 400), rel=0.05)

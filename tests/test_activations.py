@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from neuronet import activations, backend
+from neuronet.autodiff import check_grads
+
+NAMES = ["linear", "relu", "sigmoid", "tanh", "softmax", "softplus", "softsign", "elu", "selu", "leaky_relu",
+         "swish", "silu", "gelu", "exponential", "hard_sigmoid", "relu6"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_activation_gradients(name):
+    x = np.array([[-1.7, -0.4, 0.3, 1.1], [2.2, -2.9, 0.8, -0.05]])  # avoids kinks at 0, 3 and 6
+    check_grads(activations.get(name), x)
+
+
+def test_known_values():
+    x = np.array([-1.0, 0.0, 2.0])
+    assert np.allclose(activations.relu(x).data, [0, 0, 2])
+    assert np.allclose(activations.elu(x).data, [np.exp(-1) - 1, 0, 2])
+    assert np.allclose(activations.leaky_relu(x).data, [-0.2, 0, 2])
+    assert np.allclose(activations.hard_sigmoid(x).data, [1 / 3, 0.5, 5 / 6])
+    assert np.allclose(activations.gelu(np.array([1.0])).data, [0.8413447])
+    assert np.allclose(activations.softmax(np.array([[1.0, 1.0]])).data, [[0.5, 0.5]])
+
+
+def test_relu_gradient_at_zero_is_zero():
+    from neuronet.autodiff import Tensor, grad
+
+    x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+    assert list(grad(activations.relu(x).sum(), [x])[0]) == [0.0, 1.0]
+
+
+def test_callables_and_errors():
+    fn = lambda x: x  # noqa: E731
+    assert activations.get(fn) is fn
+    assert activations.get(None) is activations.linear
+    with pytest.raises(ValueError, match="Could not interpret activation.*'relu'"):
+        activations.get("rectifier")
+
+
+def test_float32_preserved():
+    x = np.ones((2, 2), dtype=backend.floatx())
+    for name in NAMES:
+        assert activations.get(name)(x).dtype == np.float32, name
