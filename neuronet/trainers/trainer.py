@@ -211,8 +211,10 @@ class Trainer:
                     break
             logs = self._logs()
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                callback_list.on_test_begin()
                 val_logs = self._evaluate_arrays(*validation_data, validation_batch_size or batch_size,
-                                                 validation_steps)
+                                                 validation_steps, callback_list)
+                callback_list.on_test_end(val_logs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:
