@@ -190,6 +190,7 @@ class Layer:
             return self.call(inputs, **kwargs)
         self._build_from(inputs)
         outputs = self.call(inputs, **kwargs)
+        _check_outputs(self, outputs)
         if self._output_shape is None:  # shown by summary() of subclassed models
             self._output_shape = _map(lambda t: (None,) + tuple(t.shape[1:]), outputs)
         return outputs
@@ -223,6 +224,17 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _check_outputs(layer: Layer, outputs: Any) -> None:
+    from neuronet.trainers.data_adapter import flatten
+
+    bad = [o for o in flatten(outputs) if not isinstance(o, Tensor)]
+    if bad or outputs is None:
+        kind = type(bad[0]).__name__ if bad else "None"
+        raise TypeError(f"The `call` method of {type(layer).__name__} {layer.name!r} returned a value of type "
+                        f"{kind}; expected a tensor or a list/tuple/dict of tensors (results of layers or "
+                        "keras.ops on its inputs).")
 
 
 def is_shape(value: Any) -> bool:

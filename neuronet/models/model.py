@@ -54,6 +54,15 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
+    def to_json(self, **kwargs: Any) -> str:
+        """The architecture as JSON in Keras's layout: {"class_name", "config", "keras_version", "backend"}."""
+        import json
+
+        from neuronet.version import __version__
+
+        return json.dumps({"class_name": type(self).__name__, "config": self.get_config(),
+                           "keras_version": __version__, "backend": "numpy"}, **kwargs)
+
     @property
     def output_shape(self) -> Any:
         shape = getattr(self, "_output_shape", None)

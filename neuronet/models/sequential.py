@@ -95,6 +95,9 @@ class Sequential(Model):
         self._output_shape = shape
         self.built = True
 
+    def _output_names(self) -> List[str]:
+        return [self.layers[-1].name] if self.layers else ["output"]
+
     def _build_from(self, inputs: Any) -> None:
         self.build((None,) + tuple(inputs.shape[1:]))
 

@@ -22,7 +22,10 @@ def run_layer_test(layer_cls: type, init_kwargs: Optional[dict] = None, input_sh
 
     init_kwargs = init_kwargs or {}
     rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, size=input_shape).astype(backend.floatx())
+    many = isinstance(input_shape, list)  # a list of shapes: a layer called on several inputs
+    shapes = input_shape if many else [input_shape]
+    xs = [rng.uniform(-1, 1, size=s).astype(backend.floatx()) for s in shapes]
+    x = xs if many else xs[0]
 
     layer = layer_cls(**init_kwargs)
     out = layer(x)
@@ -38,7 +41,8 @@ def run_layer_test(layer_cls: type, init_kwargs: Optional[dict] = None, input_sh
     assert_all_close(clone(x), out)
 
     if supports_training and expected_num_trainable_weights:
-        model = models.Sequential([layers.InputLayer(shape=input_shape[1:]), layer])
+        inputs = [layers.Input(shape=s[1:]) for s in shapes]
+        model = models.Model(inputs=inputs, outputs=layer(inputs if many else inputs[0]))
         model.compile(optimizer="sgd", loss="mse")
         before = [w.copy() for w in layer.get_weights()]
         model.train_on_batch(x, rng.uniform(-1, 1, size=out.shape))
@@ -56,10 +60,16 @@ def _check_layer_gradient(layer_cls: type, init_kwargs: dict, input_shape: tuple
     try:
         rng = np.random.default_rng(1)
         layer = layer_cls(**init_kwargs)
-        x = Tensor(rng.uniform(-1, 1, size=input_shape), requires_grad=True)
-        out = layer(x)
+        many = isinstance(input_shape, list)
+        xs = [Tensor(rng.uniform(-1, 1, size=s), requires_grad=True) for s in (input_shape if many else [input_shape])]
+
+        def run() -> np.ndarray:
+            with no_grad():
+                return np.asarray(layer([x.data for x in xs] if many else xs[0].data).data)
+
+        out = layer(xs if many else xs[0])
         u = rng.standard_normal(out.shape)
-        params = [x] + layer.trainable_weights
+        params = xs + layer.trainable_weights
         analytic = grad(out, params, output_gradient=u)
         for i, (param, g) in enumerate(zip(params, analytic)):
             v = rng.standard_normal(param.shape)
@@ -67,13 +77,12 @@ def _check_layer_gradient(layer_cls: type, init_kwargs: dict, input_shape: tuple
             values = []
             for sign in (1, -1):
                 param.data = original + sign * eps * v
-                with no_grad():
-                    values.append(np.asarray(layer(x.data if i else param.data).data))
+                values.append(run())
             param.data = original
             numeric = float(np.sum(u * (values[0] - values[1])) / (2 * eps))
             got = 0.0 if g is None else float(np.sum(g * v))
+            what = f"input {i}" if i < len(xs) else layer.trainable_weights[i - len(xs)].path
             assert np.isclose(got, numeric, rtol=1e-5, atol=1e-7), (
-                f"{layer_cls.__name__}: gradient w.r.t. {'input' if i == 0 else layer.trainable_weights[i - 1].path}"
-                f" is {got}, finite differences give {numeric}")
+                f"{layer_cls.__name__}: gradient w.r.t. {what} is {got}, finite differences give {numeric}")
     finally:
         backend.set_floatx(previous)

@@ -46,18 +46,27 @@ class Trainer:
         self.optimizer = optimizers_module.get(optimizer)
         self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
                                 "metrics": metrics, "weighted_metrics": weighted_metrics}
-        self.compiled_loss = CompileLoss(loss, loss_weights, self._output_names())
+        _check_identifiers(loss, metrics, weighted_metrics)
         self.loss = loss
-        self._metrics_spec = (metrics, weighted_metrics)
+        self.compiled_loss: Optional[CompileLoss] = None
         self.compiled_metrics: Optional[CompileMetrics] = None
-        if self.built:
-            self._build_metrics()
+        if self.built:  # otherwise the number of outputs is known only after the first call
+            self._build_compile()
         self.compiled = True
         self.stop_training = False
 
+    def _build_compile(self) -> None:
+        config = self._compile_config
+        names = self._output_names()
+        self.compiled_loss = CompileLoss(config["loss"], config["loss_weights"], names)
+        self.compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names,
+                                               self.compiled_loss, self._output_shapes())
+
     # --- pieces the loop is made of ---------------------------------------------------------
     def _output_names(self) -> List[str]:
-        return ["output"]
+        """Subclassed models name their outputs output_1, output_2, ... as Keras 3 does."""
+        shapes = self._output_shapes()
+        return ["output"] if len(shapes) == 1 else [f"output_{i + 1}" for i in range(len(shapes))]
 
     def _outputs_list(self, y_pred: Any) -> list:
         return list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
@@ -72,10 +81,6 @@ class Trainer:
             raise ValueError(f"The model has {n} outputs {self._output_names()}, so `y` must be a list of {n} "
                              f"arrays or a dict keyed by output name. Received: {type(y).__name__}.")
         return list(y)
-
-    def _build_metrics(self) -> None:
-        shapes = self._output_shapes()
-        self.compiled_metrics = CompileMetrics(*self._metrics_spec, self._output_names(), self.compiled_loss, shapes)
 
     def _output_shapes(self) -> List[tuple]:
         shape = self.output_shape
@@ -94,8 +99,8 @@ class Trainer:
         first = da.pack_like(x, [a[:1] for a in da.flatten(x)])
         with no_grad():
             self(first, training=False)
-        if self.compiled and self.compiled_metrics is None:
-            self._build_metrics()
+        if self.compiled and self.compiled_loss is None:
+            self._build_compile()
 
     def _reset_metrics(self) -> None:
         self._loss_sum, self._loss_count = 0.0, 0
@@ -337,6 +342,18 @@ class Trainer:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+
+def _check_identifiers(loss: Any, metrics: Any, weighted_metrics: Any) -> None:
+    """Unknown loss or metric names fail in `compile()`, not at the first `fit()`."""
+    from neuronet import losses, metrics as metrics_module
+
+    for identifier in da.flatten(loss):
+        if isinstance(identifier, str):
+            losses.get(identifier)
+    for identifier in da.flatten(metrics) + da.flatten(weighted_metrics):
+        if isinstance(identifier, str) and identifier not in ("accuracy", "acc"):
+            metrics_module.get(identifier)
 
 
 def _unpack_validation(data: Any) -> tuple:

@@ -51,6 +51,9 @@ def print_summary(model: Any, line_length: Optional[int] = None, print_fn: Optio
         lines.append("=" * line_length if i == len(rows) - 1 else "_" * line_length)
     if not rows:
         lines.append("=" * line_length)
+    if type(model).__name__ not in ("Sequential", "Functional"):
+        lines.append("Subclassed model: the connections between its layers are defined in Python code (`call`), "
+                     "so they are not shown.")
     trainable = _count(model.trainable_weights)
     total = _count(model.weights)
     lines += [f"Total params: {total:,}", f"Trainable params: {trainable:,}",

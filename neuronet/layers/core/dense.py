@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from neuronet import activations, initializers, regularizers
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
@@ -29,8 +31,8 @@ class Dense(Layer):
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any) -> None:
-        if isinstance(units, float) and units.is_integer():
-            units = int(units)
+        if isinstance(units, np.integer):
+            units = int(units)  # e.g. from np.arange in a hyperparameter search
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. "
                              f"Received: units={units!r}")

@@ -1,0 +1,149 @@
+import json
+
+import numpy as np
+import pytest
+
+import neuronet as keras
+
+
+def _wide_deep():
+    input_A = keras.layers.Input(shape=[5], name="wide_input")
+    input_B = keras.layers.Input(shape=[6], name="deep_input")
+    hidden1 = keras.layers.Dense(30, activation="relu")(input_B)
+    hidden2 = keras.layers.Dense(30, activation="relu")(hidden1)
+    concat = keras.layers.concatenate([input_A, hidden2])
+    output = keras.layers.Dense(1, name="main_output")(concat)
+    aux_output = keras.layers.Dense(1, name="aux_output")(hidden2)
+    return keras.Model(inputs=[input_A, input_B], outputs=[output, aux_output])
+
+
+def _data(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 8))
+    y = x[:, 0] - 0.5 * x[:, 3] + 0.1 * rng.normal(size=n)
+    return x[:, :5], x[:, 2:], y
+
+
+def test_single_input_wide_and_deep():
+    input_ = keras.layers.Input(shape=[8])
+    hidden1 = keras.layers.Dense(30, activation="relu")(input_)
+    hidden2 = keras.layers.Dense(30, activation="relu")(hidden1)
+    concat = keras.layers.Concatenate()([input_, hidden2])
+    output = keras.layers.Dense(1)(concat)
+    model = keras.Model(inputs=[input_], outputs=[output])
+    assert model.output_shape == (None, 1) and model.input_shape == (None, 8)
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense", "Dense", "Concatenate",
+                                                                  "Dense"]
+    model.compile(loss="mse", optimizer="sgd")
+    xa, xb, y = _data()
+    x = np.concatenate([xa, xb[:, 3:]], axis=1)
+    history = model.fit(x, y, epochs=5, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.predict(x[:3], verbose=0).shape == (3, 1)
+
+
+def test_two_inputs_two_outputs_keras_names_and_order():
+    model = _wide_deep()
+    model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="sgd")
+    xa, xb, y = _data()
+    history = model.fit((xa, xb), (y, y), epochs=2, validation_data=((xa, xb), (y, y)), verbose=0)
+    assert list(history.history) == ["loss", "main_output_loss", "aux_output_loss", "val_loss",
+                                     "val_main_output_loss", "val_aux_output_loss"]
+    total_loss, main_loss, aux_loss = model.evaluate((xa, xb), (y, y), verbose=0)
+    assert total_loss == pytest.approx(0.9 * main_loss + 0.1 * aux_loss, rel=1e-5)
+    y_pred_main, y_pred_aux = model.predict((xa[:3], xb[:3]), verbose=0)
+    assert y_pred_main.shape == (3, 1) and y_pred_aux.shape == (3, 1)
+
+
+def test_dict_inputs_and_dict_losses():
+    model = _wide_deep()
+    model.compile(loss={"main_output": "mse", "aux_output": "mae"},
+                  loss_weights={"main_output": 0.9, "aux_output": 0.1}, optimizer="sgd",
+                  metrics={"main_output": ["mae"]})
+    xa, xb, y = _data()
+    logs = model.evaluate({"wide_input": xa, "deep_input": xb}, {"main_output": y, "aux_output": y},
+                          verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "main_output_loss", "aux_output_loss", "main_output_mae"]
+    assert logs["main_output_mae"] == pytest.approx(np.mean(np.abs(
+        model.predict((xa, xb), verbose=0)[0].ravel() - y)), rel=1e-5)
+
+
+def test_shared_layer_and_nested_model():
+    shared = keras.layers.Dense(4, name="shared")
+    a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(3,), name="b")
+    merged = keras.layers.Add()([shared(a), shared(b)])
+    inner = keras.models.Sequential([keras.layers.Dense(2, input_shape=[4])], name="inner")
+    model = keras.Model(inputs=[a, b], outputs=inner(merged))
+    assert len(model.trainable_weights) == 4  # shared kernel+bias once, inner kernel+bias
+    x1, x2 = np.random.rand(5, 3), np.random.rand(5, 3)
+    expected = inner.predict((x1 @ shared.kernel.numpy() + shared.bias.numpy()) +
+                             (x2 @ shared.kernel.numpy() + shared.bias.numpy()), verbose=0)
+    np.testing.assert_allclose(model.predict((x1, x2), verbose=0), expected, rtol=1e-5)
+    text = []
+    model.summary(print_fn=text.append)
+    assert any("shared[0][0]" in line for line in text) and any("shared[1][0]" in line for line in text)
+    assert model.get_layer("inner") is inner
+
+
+def test_config_and_json_round_trip():
+    model = _wide_deep()
+    clone = keras.models.model_from_json(model.to_json())
+    assert [layer.name for layer in clone.layers] == [layer.name for layer in model.layers]
+    clone.set_weights(model.get_weights())
+    xa, xb, _ = _data(10)
+    for got, want in zip(clone.predict((xa, xb), verbose=0), model.predict((xa, xb), verbose=0)):
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    fresh = keras.models.clone_model(model)
+    assert not np.allclose(fresh.get_weights()[0], model.get_weights()[0])
+    config = json.loads(model.to_json())
+    assert config["class_name"] == "Functional" and config["config"]["output_layers"][0][0] == "main_output"
+
+
+# --- bad input ------------------------------------------------------------------------------------
+def test_wrong_number_of_inputs():
+    model = _wide_deep()
+    with pytest.raises(ValueError, match=r"expects 2 input\(s\).*received 1"):
+        model.predict(np.ones((2, 5)), verbose=0)
+
+
+def test_dict_input_with_unknown_or_missing_key():
+    model = _wide_deep()
+    with pytest.raises(ValueError, match="missing: \\['deep_input'\\].*unknown: \\['deep'\\]"):
+        model.predict({"wide_input": np.ones((2, 5)), "deep": np.ones((2, 6))}, verbose=0)
+
+
+def test_loss_list_of_wrong_length():
+    model = _wide_deep()
+    with pytest.raises(ValueError, match="3 entries but the model has 2 outputs"):
+        model.compile(loss=["mse", "mse", "mse"], optimizer="sgd")
+
+
+def test_loss_weights_for_unknown_output():
+    model = _wide_deep()
+    with pytest.raises(ValueError, match="not output names.*main_output"):
+        model.compile(loss="mse", loss_weights={"main": 1.0}, optimizer="sgd")
+
+
+def test_incompatible_reuse_fails_at_construction():
+    dense = keras.layers.Dense(3, name="reused")
+    dense(keras.Input(shape=(5,)))
+    with pytest.raises(ValueError, match=r"'reused'.*value 5"):
+        dense(keras.Input(shape=(6,), name="other"))
+
+
+def test_subclassed_call_returning_non_tensor():
+    class Bad(keras.Model):
+        def call(self, inputs):
+            return "not a tensor"
+
+    model = Bad()
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(TypeError, match="call.*returned.*str"):
+        model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+
+
+def test_disconnected_graph():
+    a, b = keras.Input(shape=(2,), name="a"), keras.Input(shape=(2,), name="b")
+    out = keras.layers.Dense(1)(b)
+    with pytest.raises(ValueError, match="Graph disconnected.*'b'"):
+        keras.Model(inputs=a, outputs=out)
