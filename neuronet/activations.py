@@ -76,12 +76,30 @@ def relu6(x: Any) -> Any:
 
 swish = silu
 
+
+def heaviside(x: Any) -> Any:
+    """The threshold logic unit's step: 1 where x >= 0, else 0 (heaviside(0) = 1, as in the book).
+
+    It has no useful gradient (zero almost everywhere), so `fit` refuses to train through it;
+    train TLUs with `neuronet.perceptron.Perceptron` (the perceptron learning rule) instead.
+    """
+    from neuronet.autodiff import Tensor
+    from neuronet.perceptron import heaviside as step
+
+    data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    return Tensor(step(data).astype(data.dtype, copy=False))
+
+
+heaviside.differentiable = False  # type: ignore[attr-defined]
+step = heaviside
+
 ALL = {
     f.__name__: f
     for f in (linear, relu, sigmoid, softmax, tanh, softplus, softsign, elu, selu, leaky_relu, silu, gelu,
               exponential, hard_sigmoid, relu6)
 }
 ALL["swish"] = swish
+ALL["heaviside"] = ALL["step"] = heaviside
 _CUSTOM: dict = {}  # e.g. the step functions of threshold logic units
 
 
@@ -115,7 +133,7 @@ def serialize(activation: Callable) -> Any:
     """Keras saves built-in activations by name."""
     name = getattr(activation, "__name__", None)
     if name in ALL or name in _CUSTOM:
-        return "swish" if activation is swish and name == "silu" else name
+        return name
     if hasattr(activation, "get_config"):
         return {"class_name": type(activation).__name__, "config": activation.get_config()}
     return name

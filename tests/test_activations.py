@@ -43,3 +43,16 @@ def test_float32_preserved():
     x = np.ones((2, 2), dtype=backend.floatx())
     for name in NAMES:
         assert activations.get(name)(x).dtype == np.float32, name
+
+
+def test_heaviside_tlu_layer_forward_and_fit_refuses():
+    import neuronet as keras
+
+    tlu = keras.layers.Dense(1, activation="heaviside", kernel_initializer="ones")
+    out = tlu(np.array([[1.0, -1.0], [-2.0, 0.5], [0.0, 0.0]])).numpy()
+    assert out.ravel().tolist() == [1.0, 0.0, 1.0]  # heaviside(0) = 1
+    model = keras.models.Sequential([keras.layers.Dense(1, activation="step", input_shape=[2], name="tlu")])
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(ValueError, match="'tlu'.*Perceptron"):
+        model.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+    assert model.predict(np.ones((2, 2)), verbose=0).shape == (2, 1)

@@ -165,6 +165,19 @@ class Trainer:
         da.num_samples(x, y, sample_weight)
         return x, y, sample_weight
 
+    def _check_differentiable(self) -> None:
+        """Training through a step function is meaningless: point to the perceptron rule instead."""
+        stack = list(self._tracked)
+        while stack:
+            layer = stack.pop()
+            stack.extend(layer._tracked)
+            if getattr(getattr(layer, "activation", None), "differentiable", True) is False:
+                name = getattr(layer.activation, "__name__", "step")
+                raise ValueError(f"Layer {layer.name!r} uses the {name!r} activation, whose gradient is zero almost "
+                                 "everywhere, so gradient descent (`fit`) cannot train it. Train threshold logic "
+                                 "units with the perceptron learning rule: `neuronet.perceptron.Perceptron`, or use "
+                                 "a smooth activation such as 'sigmoid' in an MLP.")
+
     def _start(self) -> None:
         self._trainable_cache = self.trainable_weights
         self._has_regularizers = bool(self.losses)
@@ -190,6 +203,7 @@ class Trainer:
             validation_data = self._prepare(*_unpack_validation(validation_data))
         adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
         self._ensure_built(x)
+        self._check_differentiable()
         self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
         self._start()
         verbose = _verbosity(verbose)
@@ -317,6 +331,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight, class_weight)
         self._ensure_built(x)
+        self._check_differentiable()
         self._start()
         self._reset_metrics()
         self.train_step(x, y, sample_weight)
