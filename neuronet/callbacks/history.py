@@ -1,7 +1,7 @@
 """History: records the logs of every epoch; `fit` returns it."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from neuronet.callbacks.callback import Callback
 
@@ -27,3 +27,9 @@ class History(Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
 
+    def plot(self, metrics: Optional[List[str]] = None, to_file: Optional[str] = None, show: bool = False,
+             **kwargs: Any) -> Any:
+        """Learning curves of this history; see `keras.utils.plot_history`."""
+        from neuronet.utils.plotting import plot_history
+
+        return plot_history(self, metrics=metrics, to_file=to_file, show=show, **kwargs)
