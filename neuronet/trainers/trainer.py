@@ -10,7 +10,7 @@ import numpy as np
 from neuronet import optimizers as optimizers_module
 from neuronet.autodiff import grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
-from neuronet.trainers import data_adapter as da
+from neuronet.trainers import data_adapter as da, threads
 from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 from neuronet.utils.progbar import Progbar
 
@@ -212,10 +212,19 @@ class Trainer:
                                      model=self, epochs=epochs, steps=adapter.steps, verbose=verbose)
         self.history = history
         self.stop_training = False
+        with threads.blas_threads(self, batch_size):  # one BLAS thread for small products: measured faster
+            logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation_data,
+                                    validation_batch_size or batch_size, validation_steps, validation_freq)
+        callback_list.on_train_end(logs)
+        return history
+
+    def _fit_epochs(self, adapter: Any, callback_list: CallbackList, initial_epoch: int, epochs: int,
+                    validation_data: Any, validation_batch_size: int, validation_steps: Optional[int],
+                    validation_freq: int) -> Dict[str, float]:
         batch_hooks = callback_list.wants_batch_hooks("train")
         callback_list.on_train_begin()
         logs: Dict[str, float] = {}
-        for epoch in range(initial_epoch, epochs):
+        for epoch in range(self._resume_epoch(initial_epoch), epochs):
             self._reset_metrics()
             callback_list.on_epoch_begin(epoch)
             for step, xb, yb, swb in adapter:
@@ -231,15 +240,20 @@ class Trainer:
             logs = self._logs()
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
-                val_logs = self._evaluate_arrays(*validation_data, validation_batch_size or batch_size,
-                                                 validation_steps, callback_list)
+                val_logs = self._evaluate_arrays(*validation_data, validation_batch_size, validation_steps,
+                                                 callback_list)
                 callback_list.on_test_end(val_logs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
-        callback_list.on_train_end(logs)
-        return history
+        return logs
+
+    def _resume_epoch(self, initial_epoch: int) -> int:
+        """`initial_epoch`, or the epoch a callback (BackupAndRestore) asked to resume from in on_train_begin."""
+        resume = getattr(self, "_resume_from_epoch", None)
+        self._resume_from_epoch = None
+        return initial_epoch if resume is None else max(initial_epoch, int(resume))
 
     def _stop_on_invalid_loss(self, epoch: int, step: int, value: float) -> None:
         warnings.warn(f"Epoch {epoch + 1}, batch {step}: the loss became {value} — stopping training. Usual causes: "
@@ -278,7 +292,8 @@ class Trainer:
         callback_list = CallbackList(callbacks, model=self, steps=steps_total, verbose=verbose)
         progbar = Progbar(steps_total, verbose=verbose) if verbose else None
         callback_list.on_test_begin()
-        logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
+        with threads.blas_threads(self, batch_size):
+            logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
         callback_list.on_test_end(logs)
         if progbar is not None:
             progbar.update(steps_total, list(logs.items()), finalize=True)
@@ -297,7 +312,7 @@ class Trainer:
         progbar = Progbar(adapter.steps, verbose=_verbosity(verbose)) if _verbosity(verbose) else None
         callback_list.on_predict_begin()
         outputs: List[list] = []
-        with no_grad():
+        with no_grad(), threads.blas_threads(self, batch_size):
             for step, xb, _, _ in adapter:
                 callback_list.on_predict_batch_begin(step)
                 batch_out = self(xb, training=False)

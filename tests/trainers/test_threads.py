@@ -2,11 +2,10 @@ import sys
 
 import numpy as np
 import pytest
+import threadpoolctl  # the `fast` extra, also in the `test` extra
 
 import neuronet as keras
 from neuronet.trainers import threads
-
-threadpoolctl = pytest.importorskip("threadpoolctl")
 
 
 def _blas_threads():
@@ -23,8 +22,7 @@ def fresh_controller(monkeypatch):
 @pytest.fixture
 def two_blas_threads(fresh_controller):
     """Run with a known default of 2 BLAS threads, so that a limit to 1 is visible on any machine."""
-    if not _blas_threads():
-        pytest.skip("no BLAS library found by threadpoolctl")
+    assert _blas_threads(), "threadpoolctl found no BLAS library behind NumPy"
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
         yield
 
