@@ -24,7 +24,7 @@ def check_mode(mode: Any, owner: str) -> str:
 
 def infer_direction(monitor: str, model: Any) -> Optional[str]:
     """"min" or "max" for `monitor` in mode "auto", or None when it cannot be told (Keras then raises)."""
-    name = monitor[4:] if monitor.startswith("val_") else monitor
+    name = monitor.removeprefix("val_")
     if name == "loss" or name.endswith("_loss"):
         return "min"
     for metric in _model_metrics(model):
@@ -40,12 +40,7 @@ def infer_direction(monitor: str, model: Any) -> Optional[str]:
 
 def _model_metrics(model: Any) -> list:
     compiled = getattr(model, "compiled_metrics", None)
-    found = list(getattr(compiled, "all", None) or [])
-    try:
-        found += list(getattr(model, "metrics", None) or [])
-    except Exception:  # a property that fails before the model is built must not break a callback
-        pass
-    return found
+    return list(getattr(compiled, "all", None) or []) + list(getattr(model, "metrics", None) or [])
 
 
 def available(logs: Optional[dict]) -> str:

@@ -28,13 +28,13 @@ class EarlyStopping(MonitorCallback):
         start_from_epoch: number of warm-up epochs during which nothing is monitored.
 
     Example:
-    >>> import neuronet as keras
+    >>> import numpy as np, neuronet as keras
     >>> callback = keras.callbacks.EarlyStopping(monitor="loss", patience=3)
-    >>> model = keras.Sequential([keras.layers.Dense(10)])
-    >>> model.compile(keras.optimizers.SGD(), loss="mse")
-    >>> history = model.fit(np.arange(100).reshape(5, 20), np.zeros(5), epochs=10, batch_size=1,
-    ...                     callbacks=[callback], verbose=0)
-    >>> len(history.history["loss"])  # stopped after 4 epochs: the loss diverges from epoch 1 on
+    >>> model = keras.Sequential([keras.layers.Dense(1)])
+    >>> model.compile(keras.optimizers.SGD(learning_rate=0.0), loss="mse")  # the loss never improves
+    >>> history = model.fit(np.ones((5, 20)), np.zeros(5), epochs=10, batch_size=1, callbacks=[callback],
+    ...                     verbose=0)
+    >>> len(history.history["loss"])  # epoch 0 sets the best; 3 epochs without improvement, then stop
     4
     """
 

@@ -22,14 +22,14 @@ class LearningRateScheduler(Callback):
         verbose: 0 (quiet) or 1 (prints each update).
 
     Example:
-    >>> import neuronet as keras
+    >>> import numpy as np, neuronet as keras
     >>> def scheduler(epoch, lr):
     ...     return lr if epoch < 10 else lr * float(np.exp(-0.1))
-    >>> model = keras.Sequential([keras.layers.Dense(10)])
+    >>> model = keras.Sequential([keras.layers.Dense(1)])
     >>> model.compile(keras.optimizers.SGD(), loss="mse")
     >>> round(model.optimizer.learning_rate, 5)
     0.01
-    >>> history = model.fit(np.arange(100).reshape(5, 20), np.zeros(5), epochs=15,
+    >>> history = model.fit(np.ones((5, 20)) / 20, np.zeros(5), epochs=15,
     ...                     callbacks=[keras.callbacks.LearningRateScheduler(scheduler)], verbose=0)
     >>> round(model.optimizer.learning_rate, 5)
     0.00607
@@ -84,7 +84,7 @@ def _as_float(value: Any) -> float:
         value = value.numpy()  # a Tensor or Variable
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value[()]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"The output of the `schedule` function should be a float. Got: {value!r} "
-                         f"({type(value).__name__}).")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # Keras raises ValueError here
+        message = f"The output of the `schedule` function should be a float. Got: {value!r} ({type(value).__name__})."
+        raise ValueError(message)  # noqa: TRY004
     return float(value)

@@ -141,8 +141,8 @@ class ModelCheckpoint(MonitorCallback):
         try:
             return self.filepath.format(**fields)
         except (KeyError, IndexError) as error:
-            raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: {error!r} is not '
-                           f"a known field. Available fields: {', '.join(fields)}.") from None
+            raise KeyError(f'Failed to format this callback filepath: "{self.filepath}". Reason: no value for the '
+                           f"field `{error.args[0]}`. Available fields: {', '.join(sorted(fields))}.") from None
 
 
 def _check_extension(filepath: str, save_weights_only: bool) -> None:
