@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import io
 import json
 import os
 import pathlib
@@ -89,7 +88,7 @@ def _train_and_record(keras, model, x, y, name, files):
     model.train_on_batch(x[:16], y[:16])
     for i, w in enumerate(model.get_weights()):
         arrays[f"next_weight_{i}"] = np.asarray(w)
-    np.savez(FIXTURES / f"{name}.npz", **arrays)
+    np.savez_compressed(FIXTURES / f"{name}.npz", **arrays)
     return written
 
 
@@ -103,16 +102,18 @@ def make_real_keras():
 
     def k3_files(stem, h5=True, native=True, weights=True):
         def save(model, tmp):
+            # `.h5` last: Keras 3.15's legacy saving pops "optimizer" out of the model's compile config, so a
+            # `.keras` file saved after it would not record the optimizer.
             out = []
-            if h5:
-                model.save(os.path.join(tmp, f"{stem}.h5"))
-                out.append(f"{stem}.h5")
             if native:
                 model.save(os.path.join(tmp, f"{stem}.keras"))
                 out.append(f"{stem}.keras")
             if weights:
                 model.save_weights(os.path.join(tmp, f"{stem}.weights.h5"))
                 out.append(f"{stem}.weights.h5")
+            if h5:
+                model.save(os.path.join(tmp, f"{stem}.h5"))
+                out.append(f"{stem}.h5")
             return out
         return save
 
@@ -186,18 +187,18 @@ def make_real_keras():
 def build_neuronet_models(keras):
     """The two architectures, built by neuronet with fixed names and weights; compiled and trained a little.
 
-    Returns {stem: (model, x_for_predictions)}. The tests call this too, to check that neuronet still writes
-    files structurally identical to the ones real Keras accepted.
+    Returns {stem: (model, x_for_predictions, train_x, train_y)}. The tests call this too, to check that neuronet
+    still writes files structurally identical to the ones real Keras accepted.
     """
     models = {}
     x, y = regression_data()
     model = keras.Sequential([keras.Input((5,), name="input_layer"), keras.layers.Dense(16, activation="relu",
                               name="dense"), keras.layers.Dense(1, name="dense_1")], name="regressor")
     _set_deterministic_weights(model, SEED)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mean_squared_error",
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, name="adam"), loss="mean_squared_error",
                   metrics=["mae"])
     model.fit(x[:48], y[:48], batch_size=16, epochs=1, shuffle=False, verbose=0)
-    models["neuronet_sequential"] = (model, x[48:58])
+    models["neuronet_sequential"] = (model, x[48:58], x[:16], y[:16])
 
     x, y = classification_data()
     inputs = keras.Input((6,), name="features")
@@ -210,7 +211,7 @@ def build_neuronet_models(keras):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x[:48], y[:48], batch_size=16, epochs=1, shuffle=False, verbose=0)
-    models["neuronet_functional"] = (model, x[48:58])
+    models["neuronet_functional"] = (model, x[48:58], x[:16], y[:16])
     return models
 
 
@@ -225,7 +226,7 @@ def make_neuronet():
 
     NEURONET_WRITTEN.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for stem, (model, x) in build_neuronet_models(keras).items():
+        for stem, (model, x, train_x, train_y) in build_neuronet_models(keras).items():
             for suffix in (".h5", ".keras"):
                 path = os.path.join(tmp, stem + suffix)
                 saving.save_model(model, path)
@@ -233,7 +234,10 @@ def make_neuronet():
             path = os.path.join(tmp, stem + ".weights.h5")
             saving.save_weights(model, path)
             gzip_file(path, NEURONET_WRITTEN / f"{stem}.weights.h5.gz")
-            np.savez(NEURONET_WRITTEN / f"{stem}.npz", x=x, y_pred=model.predict(x, verbose=0))
+            arrays = {"x": x, "y_pred": model.predict(x, verbose=0), "train_x": train_x, "train_y": train_y}
+            model.train_on_batch(train_x, train_y)  # the next step a restored model must reproduce
+            arrays.update({f"next_weight_{i}": w for i, w in enumerate(model.get_weights())})
+            np.savez_compressed(NEURONET_WRITTEN / f"{stem}.npz", **arrays)
     print("wrote", sorted(p.name for p in NEURONET_WRITTEN.iterdir()))
 
 
@@ -280,7 +284,7 @@ def _check_with(lib, path, name, stem, arrays, tmp):
             try:
                 model = lib.models.load_model(path)
                 record["compiled"] = True
-            except Exception as e:  # record why, then try the weights/architecture alone
+            except Exception as e:  # noqa: BLE001 - record why, then try the architecture and weights alone
                 record["compile_error"] = f"{type(e).__name__}: {e}"[:300]
                 model = lib.models.load_model(path, compile=False)
                 record["compiled"] = False
@@ -290,9 +294,21 @@ def _check_with(lib, path, name, stem, arrays, tmp):
         if record["compiled"]:
             record["optimizer"] = type(model.optimizer).__name__
             record["optimizer_iterations"] = int(np.asarray(model.optimizer.iterations))
-    except Exception as e:
+            record.update(_next_step(model, arrays))
+    except Exception as e:  # noqa: BLE001 - whatever real Keras raises is the finding to record
         record.update(loaded=False, error=f"{type(e).__name__}: {e}"[:500])
     return record
+
+
+def _next_step(model, arrays):
+    """Does real Keras continue training from the restored state exactly as neuronet's never-saved model did?"""
+    try:
+        model.train_on_batch(arrays["train_x"], arrays["train_y"])
+    except Exception as e:  # noqa: BLE001 - Keras 3.15 cannot continue training a model loaded from .h5
+        return {"next_step_error": f"{type(e).__name__}: {e}"[:300]}
+    step = max(float(np.max(np.abs(np.asarray(w) - arrays[f"next_weight_{i}"])))
+               for i, w in enumerate(model.get_weights()))
+    return {"next_step_max_abs_diff": step, "next_step_matches": bool(step <= 1e-5)}
 
 
 def main(argv=None):

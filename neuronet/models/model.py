@@ -63,6 +63,24 @@ class Model(Trainer, Layer):
         return json.dumps({"class_name": type(self).__name__, "config": self.get_config(),
                            "keras_version": __version__, "backend": "numpy"}, **kwargs)
 
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Save architecture, weights, compile arguments and optimizer state to `.keras` or `.h5`."""
+        from neuronet.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True) -> None:
+        """Save the weights to `.weights.h5` (Keras 3 layout) or `.h5` (tf.keras layout)."""
+        from neuronet.saving import saving_api
+
+        saving_api.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
+        """Load weights from `.weights.h5`, `.h5` or `.keras`; nothing changes unless they all fit."""
+        from neuronet.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+
     @property
     def output_shape(self) -> Any:
         shape = getattr(self, "_output_shape", None)

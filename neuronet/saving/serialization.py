@@ -1,11 +1,25 @@
 """Layer configs as Keras writes them ({"class_name", "config"}), resolved from a registry only.
 
-Deserializing never evaluates code: class names are looked up in neuronet's own layers and
-the user's explicit `custom_objects`.
+Deserializing never evaluates code: class names are looked up in neuronet's own layers, the classes
+registered with `register_keras_serializable`, and the user's explicit `custom_objects`. Configs written by
+tf.keras 2 and Keras 3 are accepted: their extra, inert keys (`optional`, `quantization_config`, dtype policies...)
+are normalized here, once, rather than in every layer.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import contextlib
+import inspect
+from typing import Any, Dict, Iterator, Optional
+
+import numpy as np
+
+_REGISTERED: Dict[str, Any] = {}  # "package>Name" -> class, from register_keras_serializable
+_SCOPES: list = []  # custom_object_scope dicts, innermost last
+
+# Keys Keras 3 / tf.keras 2 write that change nothing when they hold these values.
+_INERT_LAYER_KEYS = {"optional": False, "ragged": False, "quantization_config": None, "lora_rank": None,
+                     "lora_alpha": None, "autocast": True}
+_INERT_NESTED_KEYS = {"input_axes": None, "output_axes": None}
 
 
 def _registry() -> Dict[str, Any]:
@@ -18,21 +32,282 @@ def _registry() -> Dict[str, Any]:
     return found
 
 
+def register_keras_serializable(package: str = "Custom", name: Optional[str] = None) -> Any:
+    """Decorator registering a custom class so that configs naming it load without `custom_objects`.
+
+    Example:
+    >>> import neuronet as keras
+    >>> @register_keras_serializable(package="my_package")
+    ... class Scale(keras.layers.Layer):
+    ...     pass
+    >>> get_custom_objects()["my_package>Scale"].__name__
+    'Scale'
+    """
+    def decorator(cls: Any) -> Any:
+        registered = f"{package}>{name or cls.__name__}"
+        if not hasattr(cls, "get_config"):
+            raise ValueError(f"Cannot register {cls!r}: it has no `get_config()` method.")
+        _REGISTERED[registered] = cls
+        cls._registered_name = registered
+        return cls
+
+    return decorator
+
+
+def get_custom_objects() -> Dict[str, Any]:
+    """The global dict of registered custom objects (editable, as in Keras)."""
+    return _REGISTERED
+
+
+@contextlib.contextmanager
+def custom_object_scope(custom_objects: Optional[dict]) -> Iterator[None]:
+    """Within the `with` block, `custom_objects` are known to every deserialization call."""
+    _SCOPES.append(dict(custom_objects or {}))
+    try:
+        yield
+    finally:
+        _SCOPES.pop()
+
+
+CustomObjectScope = custom_object_scope
+
+
+def all_custom_objects(custom_objects: Optional[dict] = None) -> Dict[str, Any]:
+    """Objects of the enclosing `custom_object_scope`s, then the explicit `custom_objects` (the last wins)."""
+    merged: Dict[str, Any] = {}
+    for scope in _SCOPES:
+        merged.update(scope)
+    merged.update(custom_objects or {})
+    return merged
+
+
+# Where Keras 3 finds neuronet's built-in models: `module` and `registered_name` it expects for them.
+_KERAS_MODULES = {"Sequential": ("keras", None), "Functional": ("keras.src.models.functional", "Functional")}
+
+
 def serialize_layer(layer: Any) -> dict:
-    return {"module": "keras.layers", "class_name": type(layer).__name__, "config": layer.get_config(),
-            "registered_name": None}
+    cls = type(layer)
+    if cls.__module__.startswith("neuronet."):
+        module, registered = _KERAS_MODULES.get(cls.__name__, ("keras.layers", None))
+    else:
+        module, registered = cls.__module__, getattr(cls, "_registered_name", cls.__name__)
+    return {"module": module, "class_name": cls.__name__, "config": layer.get_config(), "registered_name": registered}
 
 
 def deserialize_layer(config: dict, custom_objects: Optional[dict] = None) -> Any:
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"A layer config must be a dict with 'class_name' and 'config'. Received: {config!r}")
     name = config["class_name"]
-    registry = {**_registry(), **(custom_objects or {})}
-    cls = registry.get(name)
+    cls = resolve_class(name, config.get("registered_name"), custom_objects, _registry())
     if cls is None:
-        raise ValueError(f"Unknown layer: {name!r}. Please ensure you are using a `keras.utils.custom_object_scope` "
-                         "and that this object is included in the scope, or pass it in `custom_objects`.")
-    inner = dict(config.get("config", {}))
-    if hasattr(cls.from_config, "__code__") and "custom_objects" in cls.from_config.__code__.co_varnames:
-        return cls.from_config(inner, custom_objects=custom_objects)
-    return cls.from_config(inner)
+        if name == "Lambda":
+            raise ValueError(_lambda_message(config))
+        raise ValueError(f"Unknown layer: {name!r}. neuronet has no layer class of that name. If it is a custom "
+                         f"class, pass it when loading: `load_model(path, custom_objects={{{name!r}: {name}}})`, "
+                         "or decorate it with `@keras.saving.register_keras_serializable()`, or use a "
+                         "`keras.saving.custom_object_scope`.")
+    inner = normalize_layer_config(dict(config.get("config") or {}))
+    try:
+        if "custom_objects" in inspect.signature(cls.from_config).parameters:
+            return cls.from_config(inner, custom_objects=custom_objects)
+        return cls.from_config(inner)
+    except (TypeError, ValueError) as error:
+        layer_name = inner.get("name", "?")
+        raise type(error)(f"Could not rebuild layer {layer_name!r} of class {name!r} from its config: {error}") \
+            from error
+
+
+def resolve_class(name: str, registered_name: Optional[str], custom_objects: Optional[dict],
+                  builtins: Dict[str, Any]) -> Any:
+    """Explicit/scoped custom objects by name, then registered classes, then neuronet's own, else None."""
+    explicit = all_custom_objects(custom_objects)
+    if name in explicit:
+        return explicit[name]
+    if registered_name and registered_name in _REGISTERED:
+        return _REGISTERED[registered_name]
+    if name in builtins:
+        return builtins[name]
+    matches = [cls for key, cls in _REGISTERED.items() if key.split(">")[-1] == name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def normalize_layer_config(config: dict) -> dict:
+    """Drop the keys Keras 3 / tf.keras 2 write that neuronet layers don't take (only at inert values)."""
+    for key, inert in _INERT_LAYER_KEYS.items():
+        if key in config and config[key] == inert:
+            del config[key]
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict):  # Keras 3 DTypePolicy: {"class_name": "DTypePolicy", "config": {"name": ...}}
+        config["dtype"] = (dtype.get("config") or {}).get("name", "float32")
+    for key, value in config.items():
+        if not (isinstance(value, dict) and isinstance(value.get("config"), dict) and "class_name" in value):
+            continue
+        if value["class_name"] in ("__numpy__", "__tensor__"):  # Keras 3's encoding of array arguments
+            config[key] = np.array(value["config"]["value"], dtype=value["config"].get("dtype"))
+            continue
+        nested = {k: v for k, v in value["config"].items() if not (k in _INERT_NESTED_KEYS and v is None)}
+        config[key] = {**value, "config": nested}
+    return config
+
+
+def _lambda_message(config: dict) -> str:
+    layer_name = (config.get("config") or {}).get("name", "?")
+    return (f"The config holds a `Lambda` layer ({layer_name!r}), whose Python code is stored in the file as "
+            "bytecode. Loading it could run arbitrary code, so Keras refuses it with `safe_mode=True` (the default); "
+            "neuronet never deserializes code, not even with `safe_mode=False`, and has no `Lambda` layer. "
+            "Rewrite the lambda as a custom layer class and pass it in `custom_objects={'Lambda': YourLayer}` "
+            "(it receives the saved config), or rebuild the model in code and load only its weights.")
+
+
+def find_unsafe(config: Any) -> Optional[dict]:
+    """The first object in a (model) config whose loading would need code: a `Lambda` layer or a `__lambda__`."""
+    if isinstance(config, dict):
+        if config.get("class_name") in ("Lambda", "__lambda__"):
+            return config
+        values = list(config.values())
+    elif isinstance(config, list):
+        values = config
+    else:
+        return None
+    for value in values:
+        found = find_unsafe(value)
+        if found is not None:
+            return found
+    return None
+
+
+def check_safe(config: Any, custom_objects: Optional[dict], safe_mode: bool = True) -> None:
+    """Refuse configs holding Lambda code unless the user supplies a `Lambda` class explicitly."""
+    found = find_unsafe(config)
+    if found is not None and "Lambda" not in all_custom_objects(custom_objects):
+        raise ValueError(f"Cannot load this model (safe_mode={safe_mode}): " + _lambda_message(found))
+
+
+def json_default(obj: Any) -> Any:
+    """`json.dumps(default=...)` for NumPy scalars/arrays and tuples inside configs."""
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable: {obj!r}. Configs saved with a "
+                    "model may hold only numbers, strings, lists, dicts and None.")
+
+
+# --- compile arguments (training_config in .h5, compile_config in .keras) -----------------------------------------
+_COMPILE_KEYS = ("loss", "loss_weights", "metrics", "weighted_metrics")
+
+
+def _serialize_compile_value(value: Any, serialize: Any) -> Any:
+    """Strings stay strings (as Keras writes "mse"); objects and functions become config dicts."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {k: _serialize_compile_value(v, serialize) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_serialize_compile_value(v, serialize) for v in value]
+    return serialize(value)
+
+
+def compile_arguments_config(model: Any) -> dict:
+    """loss / loss_weights / metrics / weighted_metrics of a compiled model, serialized as Keras does."""
+    from neuronet import losses, metrics
+
+    compile_config = getattr(model, "_compile_config", None) or {}
+    return {"loss": _serialize_compile_value(compile_config.get("loss"), losses.serialize),
+            "loss_weights": compile_config.get("loss_weights"),
+            "metrics": _serialize_compile_value(compile_config.get("metrics"), metrics.serialize),
+            "weighted_metrics": _serialize_compile_value(compile_config.get("weighted_metrics"), metrics.serialize)}
+
+
+def training_config(model: Any) -> dict:
+    """The `training_config` root attribute of a legacy .h5 file (tf.keras 2 keys)."""
+    config = compile_arguments_config(model)
+    config["optimizer_config"] = {"class_name": type(model.optimizer).__name__,
+                                  "config": model.optimizer.get_config()}
+    return config
+
+
+def compile_config(model: Any) -> dict:
+    """The `compile_config` entry of a .keras `config.json` (Keras 3 keys)."""
+    optimizer = model.optimizer
+    cls = type(optimizer)
+    builtin = cls.__module__.startswith("neuronet.")
+    config = {"optimizer": {"module": "keras.optimizers" if builtin else cls.__module__, "class_name": cls.__name__,
+                            "config": optimizer.get_config(), "registered_name": None if builtin else cls.__name__}}
+    config.update(compile_arguments_config(model))
+    config.update({"run_eagerly": False, "steps_per_execution": 1, "jit_compile": False})
+    return config
+
+
+def compile_arguments(config: dict, num_outputs: int, custom_objects: Optional[dict] = None) -> dict:
+    """`model.compile(**...)` arguments from a training_config (.h5) or a compile_config (.keras)."""
+    from neuronet import optimizers
+
+    custom = all_custom_objects(custom_objects)
+    optimizer = config.get("optimizer_config", config.get("optimizer"))
+    if isinstance(optimizer, dict):
+        optimizer = optimizers.deserialize(optimizer, custom_objects=custom)
+    elif optimizer is None:
+        optimizer = "rmsprop"
+    metrics = _deserialize_nested(config.get("metrics"), lambda c: _deserialize_metric(c, custom))
+    weighted = _deserialize_nested(config.get("weighted_metrics"), lambda c: _deserialize_metric(c, custom))
+    if num_outputs == 1:  # tf.keras 2 writes one list of metrics per output, even for one output
+        metrics, weighted = _single_output(metrics), _single_output(weighted)
+    loss = _deserialize_nested(config.get("loss"), lambda c: _deserialize_loss(c, custom))
+    return {"optimizer": optimizer, "loss": loss, "loss_weights": config.get("loss_weights"), "metrics": metrics,
+            "weighted_metrics": weighted}
+
+
+def _single_output(value: Any) -> Any:
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+        return value[0]
+    return value
+
+
+def _deserialize_nested(value: Any, deserialize: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "class_name" in value:
+        return deserialize(value)
+    if isinstance(value, dict):
+        return {k: _deserialize_nested(v, deserialize) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_deserialize_nested(v, deserialize) for v in value]
+    return value
+
+
+def _deserialize_loss(config: dict, custom: dict) -> Any:
+    from neuronet import losses
+
+    if config.get("class_name") in ("function", "__function__") and isinstance(config.get("config"), str):
+        return _function_by_name(config["config"], custom, losses.ALL_OBJECTS_DICT, "loss")
+    return losses.deserialize(config, custom_objects=custom)
+
+
+def _function_by_name(name: str, custom: dict, builtins: dict, kind: str) -> Any:
+    """A saved function is only a name: the user's function of that name, or neuronet's (kept as the name)."""
+    if name in custom:
+        return custom[name]
+    if name in builtins:
+        return name  # compile() resolves it, and metric names and history keys stay as Keras writes them
+    raise ValueError(f"Unknown {kind} function {name!r} in the saved compile configuration. Pass it when loading: "
+                     f"`load_model(path, custom_objects={{{name!r}: {name}}})`, or load with `compile=False`.")
+
+
+def _deserialize_metric(config: dict, custom: dict) -> Any:
+    """tf.keras 2 writes `MeanMetricWrapper(name="accuracy", fn=...)`: keep the name so compile() resolves it."""
+    from neuronet import metrics
+
+    inner = config.get("config")
+    if config.get("class_name") == "MeanMetricWrapper" and isinstance(inner, dict):
+        name = inner.get("name")
+        if name in ("accuracy", "acc") or name in metrics.ALL_OBJECTS_DICT or name in metrics.LOSS_METRICS:
+            return name
+        fn = inner.get("fn")
+        if isinstance(fn, str) and (fn in custom or fn in metrics.FUNCTIONS):
+            return metrics.MeanMetricWrapper(custom.get(fn) or metrics.FUNCTIONS[fn], name=name)
+    if config.get("class_name") in ("function", "__function__") and isinstance(inner, str):
+        return _function_by_name(inner, custom, {**metrics.FUNCTIONS, **metrics.ALL_OBJECTS_DICT}, "metric")
+    return metrics.deserialize(config, custom_objects=custom)

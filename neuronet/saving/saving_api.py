@@ -1,0 +1,182 @@
+"""`keras.saving.save_model` / `load_model` / `save_weights` / `load_weights`: pick the format, check the path.
+
+Formats are recognized by content (HDF5 signature or zip archive), not only by extension, so a misnamed file
+still loads and a file of another kind gives a clear error. Every save is atomic (see `atomic.py`).
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import Any, Optional
+
+from neuronet.saving import atomic, keras_zip, legacy_h5
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def save_model(model: Any, filepath: Any, overwrite: bool = True, include_optimizer: bool = True,
+               **kwargs: Any) -> None:
+    """Save a model (architecture, weights, compile arguments and optimizer state) to `.keras` or `.h5`.
+
+    Args:
+        model: the model to save.
+        filepath: path ending in `.keras` (Keras 3 zip) or `.h5` / `.hdf5` (tf.keras layout).
+        overwrite: whether to replace an existing file (if False, Keras asks on a terminal; elsewhere it refuses).
+        include_optimizer: `.h5` only: whether to store the compile arguments and optimizer state.
+        **kwargs: `save_format="h5"` or `"keras"` (tf.keras 2 spelling) to choose the format whatever the extension.
+
+    Example:
+    >>> import os, tempfile
+    >>> import neuronet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> save_model(model, path)
+    >>> load_model(path).layers[0].units
+    2
+    """
+    save_format = kwargs.pop("save_format", None)
+    if kwargs.pop("zipped", None) is False:
+        _unsupported("zipped=False (an unzipped model directory)")
+    if kwargs:
+        raise TypeError(f"save_model() got unexpected keyword argument(s) {sorted(kwargs)}. Valid: overwrite, "
+                        "include_optimizer, save_format.")
+    filepath = atomic.check_target(_path(filepath), overwrite)
+    fmt = _save_format(filepath, save_format)
+    legacy_h5.import_h5py()  # fail before touching anything
+    with atomic.atomic_write(filepath) as tmp:
+        if fmt == "h5":
+            legacy_h5.save_model(model, tmp, include_optimizer=include_optimizer)
+        else:
+            keras_zip.save_model(model, tmp)
+
+
+def _save_format(filepath: str, save_format: Optional[str]) -> str:
+    if save_format is not None:
+        if save_format in ("h5", "hdf5"):
+            return "h5"
+        if save_format == "keras":
+            return "keras"
+        if save_format == "tf":
+            _unsupported("save_format='tf' (the TensorFlow SavedModel format)")
+        raise ValueError(f"Unknown save_format {save_format!r}. Expected 'keras' or 'h5'.")
+    lower = filepath.lower()
+    if lower.endswith(".keras"):
+        return "keras"
+    if lower.endswith((".h5", ".hdf5")):
+        return "h5"
+    raise ValueError("Invalid filepath extension for saving. Please add either a `.keras` extension for the native "
+                     f"Keras format (recommended) or a `.h5` extension. Received: filepath={filepath}")
+
+
+def _unsupported(what: str) -> None:
+    raise ValueError(f"{what} is not supported by neuronet: save to a `.keras` file (or `.h5`) instead.")
+
+
+def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bool = True,
+               safe_mode: bool = True) -> Any:
+    """Load a model saved by neuronet, tf.keras 2 or Keras 3 (`.keras` or `.h5`).
+
+    Args:
+        filepath: path to the file.
+        custom_objects: dict mapping class or function names in the file to your classes and functions.
+        compile: whether to compile the model as it was saved and restore its optimizer state.
+        safe_mode: as in Keras; neuronet never runs code from a file, and refuses `Lambda` layers either way.
+
+    Returns:
+        The model, compiled if the file holds its compile arguments and `compile=True`.
+    """
+    filepath = _path(filepath)
+    kind = _sniff(filepath)
+    source = f"the file {filepath!r}"
+    if kind == "zip":
+        return keras_zip.load_model(filepath, source, custom_objects, compile, safe_mode)
+    return legacy_h5.load_model(filepath, source, custom_objects, compile, safe_mode)
+
+
+def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
+    """Save only the weights: `.weights.h5` (Keras 3 layout, with optimizer state) or `.h5` (tf.keras layout)."""
+    filepath = atomic.check_target(_path(filepath), overwrite)
+    lower = filepath.lower()
+    if not lower.endswith((".h5", ".hdf5")):
+        raise ValueError("The filename must end in `.weights.h5` (Keras 3 layout) or `.h5` (tf.keras 2 layout). "
+                         f"Received: filepath={filepath}")
+    if not model.built:
+        raise ValueError("You are saving a model that has not yet been built. Try building the model first by "
+                         "calling it on some data or by using `build()`.")
+    legacy_h5.import_h5py()
+    with atomic.atomic_write(filepath) as tmp:
+        if lower.endswith(".weights.h5"):
+            keras_zip.write_weights(model, tmp)
+        else:
+            legacy_h5.save_weights(model, tmp)
+
+
+def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
+    """Load weights saved by `save_weights` or `save_model` (`.weights.h5`, `.h5` or `.keras`) into `model`.
+
+    Nothing is assigned unless every weight of the file fits the model (with `skip_mismatch=True`, the misfits are
+    skipped with a warning instead). `by_name=True` (legacy `.h5` only) matches layers by name instead of order.
+    """
+    filepath = _path(filepath)
+    if not model.built:
+        raise ValueError("You are loading weights into a model that has not yet been built. Try building the "
+                         "model first by calling it on some data or by using `build()`.")
+    kind = _sniff(filepath)
+    source = f"the file {filepath!r}"
+    if kind == "zip":
+        _no_by_name(by_name, filepath)
+        with keras_zip.open_archive(filepath, source) as archive:
+            data = keras_zip.read_member(archive, keras_zip.WEIGHTS_FILENAME, source)
+        keras_zip.load_weights(model, io.BytesIO(data), source, skip_mismatch=skip_mismatch)
+    elif _is_keras3_layout(filepath, source):
+        _no_by_name(by_name, filepath)
+        keras_zip.load_weights(model, filepath, source, skip_mismatch=skip_mismatch)
+    else:
+        legacy_h5.load_weights(model, filepath, source, skip_mismatch=skip_mismatch, by_name=by_name)
+
+
+def _no_by_name(by_name: bool, filepath: str) -> None:
+    if by_name:
+        raise ValueError(f"`by_name=True` is only supported for weights in the legacy `.h5` layout; {filepath!r} "
+                         "uses the Keras 3 layout, where weights are matched by the model's structure.")
+
+
+def _is_keras3_layout(filepath: str, source: str) -> bool:
+    with legacy_h5.open_h5(filepath, source) as f, legacy_h5.reading(source):
+        legacy = "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f
+        return not legacy and ("vars" in f or "layers" in f)
+
+
+def _path(filepath: Any) -> str:
+    try:
+        return os.fspath(filepath)
+    except TypeError:
+        raise TypeError(f"Expected a file path (str or os.PathLike). Received: {filepath!r} of type "
+                        f"{type(filepath).__name__}.") from None
+
+
+def _sniff(filepath: str) -> str:
+    """'hdf5' or 'zip' from the file's first bytes; clear errors for missing paths and other kinds of file."""
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No file found at {filepath!r} (current directory: {os.getcwd()!r}). Expected a "
+                                "`.keras` or `.h5` file written by `model.save()` or `model.save_weights()`.")
+    if os.path.isdir(filepath):
+        raise IsADirectoryError(f"{filepath!r} is a directory. neuronet loads `.keras` and `.h5` files; TensorFlow "
+                                "SavedModel directories are not supported (re-save the model as `.keras` in Keras).")
+    with open(filepath, "rb") as f:
+        head = f.read(8)
+        if head.startswith(_ZIP_SIGNATURES):
+            return "zip"
+        for offset in (0, 512, 1024, 2048, 4096):  # HDF5 may follow a user block of 512 * 2**k bytes
+            f.seek(offset)
+            if f.read(8) == _HDF5_SIGNATURE:
+                return "hdf5"
+    size = os.path.getsize(filepath)
+    if size == 0:
+        raise ValueError(f"{filepath!r} is empty (0 bytes): whatever wrote it stopped before writing anything. "
+                         "Expected a `.keras` or `.h5` file written by `model.save()`; it is neither an HDF5 file "
+                         "nor a zip archive.")
+    raise ValueError(f"{filepath!r} is not a Keras model file: it is neither an HDF5 file nor a zip archive "
+                     f"({size} bytes, starting with {head!r}). Expected a `.keras` or `.h5` file written by "
+                     "`model.save()`; the file may be empty, damaged, or of another kind.")
