@@ -27,6 +27,7 @@ one; above it two threads win 1.3-1.9x on an idle machine and cost little in `pr
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -62,25 +63,33 @@ def threads_for(flops: float) -> int | None:
     return 1 if flops < SMALL_MATMUL_FLOPS else None
 
 
-def matmul_flops(weights: Iterable[Any], batch_size: int) -> int:
-    """Flops of the largest product of one step: `2 * batch_size * size(kernel)` over the weights of rank >= 2.
+def matmul_flops(weights: Iterable[Any], batch_size: int, input_shape: Any = None) -> float:
+    """Flops of the largest matrix product of one step, estimated from the weights' shapes.
 
-    For a Dense kernel of shape (inputs, units) this is the forward product exactly; for convolution kernels
-    it is a lower bound (it leaves out the spatial positions).
+    A kernel of rank 2 (Dense: inputs x units) gives `2 * batch_size * inputs * units`, its forward product.
+    A kernel of rank k >= 3 (a convolution: window..., in, out) is applied at each of the k - 2 spatial
+    positions of the input, counted from `input_shape` (batch, spatial..., channels); without `input_shape`
+    its size is unknown, and an unknown size counts as large (`inf`): the default is then kept.
 
     Example:
     >>> import numpy as np
     >>> matmul_flops([np.zeros((784, 300)), np.zeros(300)], batch_size=32)
     15052800
+    >>> matmul_flops([np.zeros((3, 3, 1, 32))], batch_size=32, input_shape=(None, 28, 28, 1))
+    14450688
     """
     largest = 0
     for weight in weights:
-        shape = tuple(weight.shape)
-        if len(shape) >= 2:
-            size = 1
-            for dim in shape:
-                size *= int(dim)
-            largest = max(largest, size)
+        shape = tuple(int(dim) for dim in weight.shape)
+        if len(shape) < 2:
+            continue
+        positions = 1
+        if len(shape) > 2:
+            spatial = tuple(input_shape or ())[1:len(shape) - 1]
+            if len(spatial) != len(shape) - 2 or any(dim is None for dim in spatial):
+                return math.inf
+            positions = math.prod(int(dim) for dim in spatial)
+        largest = max(largest, positions * math.prod(shape))
     return 2 * int(batch_size) * largest
 
 
@@ -88,7 +97,7 @@ def limit_for(flops: float) -> AbstractContextManager[Any]:
     """Context manager: BLAS on one thread while inside it if products of `flops` are small.
 
     Does nothing for large products, and nothing at all when threadpoolctl is not installed. Enter it
-    once around a whole loop (about 10 us), never per step.
+    once around a whole loop (about 10 us; 0.1 ms right after multi-threaded BLAS work), never per step.
     """
     threads = threads_for(flops)
     controller = _get_controller() if threads is not None else None
@@ -108,16 +117,17 @@ def _limited(controller: Any, threads: int) -> Iterator[Any]:
         limiter.restore_original_limits()
 
 
-def blas_threads(model_or_weights: Any, batch_size: int) -> AbstractContextManager[Any]:
+def blas_threads(model_or_weights: Any, batch_size: int, input_shape: Any = None) -> AbstractContextManager[Any]:
     """Context manager choosing BLAS threads for running `model_or_weights` on batches of `batch_size` rows.
 
     Args:
         model_or_weights: a built model or layer (its `weights` are read), or a list of weights/arrays.
         batch_size: rows per step.
+        input_shape: shape of the inputs (batch first), needed to size convolutions (see `matmul_flops`).
 
     Returns:
-        `limit_for(matmul_flops(weights, batch_size))`; a no-op when no weight of rank >= 2 is known yet
-        (an unbuilt model), so that the default is kept rather than guessed.
+        `limit_for(matmul_flops(weights, batch_size, input_shape))`; a no-op when no weight of rank >= 2 is
+        known yet (an unbuilt model), so that the default is kept rather than guessed.
 
     Example:
     >>> import numpy as np
@@ -125,7 +135,7 @@ def blas_threads(model_or_weights: Any, batch_size: int) -> AbstractContextManag
     ...     pass
     """
     weights = getattr(model_or_weights, "weights", model_or_weights)
-    flops = matmul_flops(weights, batch_size)
+    flops = matmul_flops(weights, batch_size, input_shape)
     if flops == 0:
         return contextlib.nullcontext()
     return limit_for(flops)

@@ -44,7 +44,17 @@ def test_matmul_flops_uses_the_largest_kernel():
     weights = [np.zeros((784, 300)), np.zeros(300), np.zeros((300, 100)), np.zeros(100)]
     assert threads.matmul_flops(weights, 32) == 2 * 32 * 784 * 300
     assert threads.matmul_flops([np.zeros(5)], 32) == 0
-    assert threads.matmul_flops([np.zeros((3, 3, 2, 8))], 4) == 2 * 4 * 3 * 3 * 2 * 8
+
+
+def test_convolutions_are_sized_by_the_input_or_count_as_large(two_blas_threads):
+    conv = [np.zeros((3, 3, 2, 8)), np.zeros(8), np.zeros((8, 10))]
+    assert threads.matmul_flops(conv, 4, input_shape=(None, 28, 28, 2)) == 2 * 4 * 28 * 28 * 3 * 3 * 2 * 8
+    assert threads.matmul_flops(conv, 4) == float("inf")
+    assert threads.matmul_flops(conv, 4, input_shape=(None, None, None, 2)) == float("inf")
+    with threads.blas_threads(conv, batch_size=4):
+        assert set(_blas_threads()) == {2}
+    with threads.blas_threads(conv, batch_size=4, input_shape=(4, 28, 28, 2)):
+        assert set(_blas_threads()) == {1}
 
 
 def test_small_model_runs_on_one_thread_and_restores(two_blas_threads):
