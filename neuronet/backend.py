@@ -5,6 +5,7 @@ Layers never import NumPy or CuPy directly for math; they go through `ops`, whic
 """
 from __future__ import annotations
 
+import sys
 import types
 from typing import Any
 
@@ -17,6 +18,8 @@ _VALID_FLOATX = ("float16", "float32", "float64")
 
 def get_array_module(*arrays: Any) -> types.ModuleType:
     """Return the array module (NumPy, or CuPy when given CuPy arrays) for `arrays`."""
+    if "cupy" not in sys.modules:  # no CuPy imported: no CuPy arrays (checked on every primitive call)
+        return np
     for a in arrays:
         module = type(a).__module__
         if module.startswith("cupy"):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
@@ -9,6 +11,8 @@ from neuronet.autodiff.tensor import Tensor
 
 PRIMITIVES: Dict[str, Callable[..., Tensor]] = {}
 _state = threading.local()
+_sequence = itertools.count(1)
+_by_seq = operator.attrgetter("seq")
 
 
 def grad_enabled() -> bool:
@@ -48,7 +52,9 @@ def primitive(fn: Callable[..., tuple]) -> Callable[..., Tensor]:
                 raw.append(a)
         out, vjp = fn(*raw, **kwargs)
         if needs and grad_enabled():
-            return Tensor(out, True, args, vjp)
+            node = Tensor(out, True, args, vjp)
+            node.seq = next(_sequence)
+            return node
         return Tensor(out)
 
     recorded.raw = fn  # type: ignore[attr-defined]
@@ -72,27 +78,20 @@ def unbroadcast(g: Any, shape: Sequence[int]) -> Any:
 def _topological_order(root: Tensor) -> List[Tensor]:
     """Recorded nodes reachable from `root`, each after all nodes that consume it.
 
-    Iterative depth-first post-order (deep graphs must not hit the recursion limit). A node
-    is marked when it is expanded, not when it is pushed: marking at push time would let a
-    consumer finish before a shared input and break the order.
+    A node is always created after its inputs, so decreasing creation order (`seq`) is a
+    topological order: collect the reachable nodes, then sort. No recursion, no post-order.
     """
-    order: List[Tensor] = []
-    visited = set()
-    stack = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
+    nodes = [root]
+    seen = {id(root)}
+    for node in nodes:  # grows while iterating: a breadth-first walk
         for p in node.parents:
-            if isinstance(p, Tensor) and p.requires_grad and id(p) not in visited:
-                stack.append((p, False))
-    order.reverse()
-    return order
+            if p.__class__ is not Tensor and not isinstance(p, Tensor):
+                continue
+            if p.vjp is not None and p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                nodes.append(p)
+    nodes.sort(key=_by_seq, reverse=True)
+    return nodes
 
 
 def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) -> Dict[int, Any]:
@@ -103,7 +102,8 @@ def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) 
         gradient = get_array_module(root.data).ones_like(root.data)
     grads: Dict[int, Any] = {id(root): gradient}
     for node in _topological_order(root):
-        g = grads.get(id(node))
+        key = id(node)
+        g = grads.get(key) if key in keep else grads.pop(key, None)
         if g is None or node.vjp is None:
             continue
         for parent, pg in zip(node.parents, node.vjp(g)):
@@ -111,10 +111,9 @@ def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) 
                 continue
             if callable(pg):
                 pg = pg()
-            key = id(parent)
-            grads[key] = pg if key not in grads else grads[key] + pg
-        if node.parents and id(node) not in keep:
-            del grads[id(node)]  # intermediate gradients are not needed once passed on
+            pkey = id(parent)
+            previous = grads.get(pkey)
+            grads[pkey] = pg if previous is None else previous + pg
     return grads
 
 

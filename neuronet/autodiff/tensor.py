@@ -22,7 +22,7 @@ class Tensor:
     array([2., 4.])
     """
 
-    __slots__ = ("data", "requires_grad", "parents", "vjp", "_keras_logits", "__weakref__")
+    __slots__ = ("data", "requires_grad", "parents", "vjp", "seq", "_keras_logits", "_logits_of", "__weakref__")
     __array_priority__ = 100  # numpy defers `ndarray op Tensor` to our reflected operators
 
     def __init__(
@@ -36,7 +36,9 @@ class Tensor:
         self.requires_grad = requires_grad
         self.parents = parents
         self.vjp = vjp
+        self.seq = 0  # creation order of recorded nodes: reverse order is a topological order
         self._keras_logits = None  # set by softmax/sigmoid so losses can use the stable logits
+        self._logits_of = None  # which of the two ("softmax" or "sigmoid") made this tensor from them
 
     # --- array protocol -------------------------------------------------------------
     @property
@@ -69,6 +71,9 @@ class Tensor:
 
     def __float__(self) -> float:
         return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)  # e.g. int(optimizer.iterations), as on Keras variables
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
@@ -151,9 +156,7 @@ class Tensor:
         return _p().sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
-        from neuronet.autodiff import composite
-
-        return composite.mean(self, axis=axis, keepdims=keepdims)
+        return _p().mean(self, axis=axis, keepdims=keepdims)
 
 
 def _raw(x: Any) -> Any:

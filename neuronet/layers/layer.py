@@ -91,6 +91,9 @@ class Layer:
 
     # --- tracking sublayers (subclassed layers and models) --------------------------
     def __setattr__(self, name: str, value: Any) -> None:
+        if not isinstance(value, (Layer, list, tuple, dict)):  # numbers, arrays: nothing to track (hot path)
+            object.__setattr__(self, name, value)
+            return
         tracked = self.__dict__.get("_tracked")
         if tracked is not None and name != "_tracked":
             for item in _layers_in(value):
@@ -179,6 +182,8 @@ class Layer:
         return inputs
 
     def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
+        if self.built and inputs.__class__ is Tensor and not kwargs:  # the training step's path
+            return self.call(inputs, training=training) if self._call_has_training else self.call(inputs)
         if _is_symbolic(inputs):
             from neuronet.layers import symbolic
 

@@ -91,6 +91,7 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
         out = p.cast(x, dtype=dtype)
         if x._keras_logits is not None:
             out._keras_logits = p.cast(x._keras_logits, dtype=dtype)
+            out._logits_of = x._logits_of
         return out
     array = backend.get_array_module(x).asarray(x)
     if dtype is None:  # float arrays keep their dtype; lists, scalars and integers become floatx, as in Keras
@@ -112,6 +113,7 @@ def reshape(x: Any, shape: tuple) -> Any:
     out = p.reshape(x, shape=shape)
     if x._keras_logits is not None and x._keras_logits.shape == x.shape:
         out._keras_logits = p.reshape(x._keras_logits, shape=shape)
+        out._logits_of = x._logits_of
     return out
 
 
@@ -140,6 +142,7 @@ class _MaskedTensor(Tensor):
 def with_mask(tensor: Tensor, mask: Any) -> Tensor:
     """The same graph node as `tensor`, carrying `mask` for the reduction (e.g. `ignore_class`)."""
     out = _MaskedTensor(tensor.data, tensor.requires_grad, tensor.parents, tensor.vjp)
+    out.seq = tensor.seq  # same place in the graph's creation order
     out._keras_mask = mask
     return out
 
@@ -176,6 +179,8 @@ def reduce_values(values: Tensor, sample_weight: Any = None, reduction: Any = "s
     """Sum, or sum divided by the number of values (or by the sum of the weights), or nothing."""
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values
+    if sample_weight is None and reduction in ("sum_over_batch_size", "mean"):
+        return p.mean(values)  # one node: the common case of every training step
     loss = p.sum(values)
     if reduction == "sum":
         return loss
@@ -189,6 +194,8 @@ def reduce_values(values: Tensor, sample_weight: Any = None, reduction: Any = "s
 def reduce_weighted_values(values: Any, sample_weight: Any = None, mask: Any = None,
                            reduction: Any = "sum_over_batch_size", dtype: Any = None) -> Tensor:
     """Weight per-sample `values` by `sample_weight` (and `mask`), then reduce them."""
+    if sample_weight is None and mask is None and reduction == "sum_over_batch_size" and dtype is None:
+        return p.mean(values)  # the common case of every training step, without the checks below
     reduction = standardize_reduction(reduction)
     values = as_tensor(values, dtype)
     sample_weight = apply_mask(sample_weight, mask, values.dtype, reduction)

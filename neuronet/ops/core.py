@@ -18,7 +18,7 @@ __all__ = [
 add, subtract, multiply, divide, negative = p.add, p.subtract, p.multiply, p.divide, p.negative
 power, exp, log, sqrt, abs, erf = p.power, p.exp, p.log, p.sqrt, p.abs, p.erf  # noqa: A001
 maximum, minimum, where, matmul = p.maximum, p.minimum, p.where, p.matmul
-mean, square = composite.mean, composite.square
+square = composite.square
 
 
 def _data(x: Any) -> Any:
@@ -48,6 +48,10 @@ def cast(x: Any, dtype: Any) -> Any:
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     return p.sum(x, axis=axis, keepdims=keepdims)
+
+
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return p.mean(x, axis=axis, keepdims=keepdims)
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001

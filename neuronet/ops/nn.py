@@ -25,6 +25,7 @@ def relu6(x: Any) -> Any:
 def softmax(x: Any, axis: int = -1) -> Any:
     out = p.softmax(x, axis=axis)
     out._keras_logits = x  # lets cross-entropy losses use the stable fused form, as Keras does
+    out._logits_of = "softmax"
     return out
 
 

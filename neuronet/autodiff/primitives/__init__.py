@@ -4,8 +4,10 @@ from neuronet.autodiff.primitives.elementwise import (  # noqa: F401
     sigmoid, softplus, sqrt, subtract, tanh, where,
 )
 from neuronet.autodiff.primitives.linalg import matmul  # noqa: F401
-from neuronet.autodiff.primitives.nn import dense, log_softmax, softmax, sparse_softmax_cross_entropy  # noqa: F401
-from neuronet.autodiff.primitives.reduction import max, sum  # noqa: F401
+from neuronet.autodiff.primitives.nn import (  # noqa: F401
+    dense, log_softmax, mean_squared_difference, softmax, sparse_softmax_cross_entropy,
+)
+from neuronet.autodiff.primitives.reduction import max, mean, sum  # noqa: F401
 from neuronet.autodiff.primitives.shape import (  # noqa: F401
     broadcast_to, concatenate, getitem, reshape, take_along_axis, transpose,
 )

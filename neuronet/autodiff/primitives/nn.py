@@ -29,7 +29,7 @@ def dense(x: Any, kernel: Any, bias: Any, *, activation: str = "linear") -> tupl
         raise ValueError(f"dense: cannot fuse activation {activation!r}; fusable: {FUSED_ACTIVATIONS}.")
 
     def vjp(g: Any) -> tuple:
-        g2 = g.reshape(out.shape)
+        g2 = g if g.shape == out.shape else g.reshape(out.shape)
         if activation == "relu":
             gz = g2 * (out > 0)
         elif activation == "tanh":
@@ -38,12 +38,12 @@ def dense(x: Any, kernel: Any, bias: Any, *, activation: str = "linear") -> tupl
             gz = g2 * out * (1 - out)
         else:
             gz = g2
-        dx = lambda: (gz @ kernel.T).reshape(x.shape)  # noqa: E731
+        dx = lambda: gz @ kernel.T if x.ndim == 2 else (gz @ kernel.T).reshape(x.shape)  # noqa: E731
         dkernel = lambda: x2.T @ gz  # noqa: E731
         dbias = None if bias is None else (lambda: gz.sum(axis=0))
         return dx, dkernel, dbias
 
-    return out.reshape(x.shape[:-1] + (kernel.shape[-1],)), vjp
+    return (out if x.ndim == 2 else out.reshape(x.shape[:-1] + (kernel.shape[-1],))), vjp
 
 
 def primitive_sigmoid(z: Any) -> Any:
@@ -85,6 +85,31 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, *, axis: int = -1) ->
         return d * xp.expand_dims(g, axis), None
 
     return out, vjp
+
+
+# Fused: mean((x - y)**2) over the last axis is the regression loss of every step; composed it is
+# three nodes (subtract, square, mean) and three temporaries, fused it is one.
+@primitive
+def mean_squared_difference(x: Any, y: Any, *, axis: int = -1) -> tuple:
+    xp = get_array_module(x, y)
+    diff = x - y
+    n = diff.shape[axis] if diff.ndim else 1
+    out = (diff * diff).sum(axis=axis) * (1.0 / n)
+    scale = 2.0 / n
+
+    def vjp(g: Any) -> tuple:
+        gd = xp.expand_dims(g, axis) * diff
+        gd *= scale
+        dx = (lambda: gd) if xp.shape(x) == gd.shape else (lambda: _unbroadcast(gd, xp.shape(x)))
+        return dx, (lambda: _unbroadcast(-gd, xp.shape(y)))
+
+    return out, vjp
+
+
+def _unbroadcast(g: Any, shape: tuple) -> Any:
+    from neuronet.autodiff.graph import unbroadcast
+
+    return unbroadcast(g, shape)
 
 
 def fused_activation(name: Optional[str]) -> Optional[str]:
