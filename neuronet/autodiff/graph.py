@@ -107,8 +107,8 @@ def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) 
         if g is None or node.vjp is None:
             continue
         for parent, pg in zip(node.parents, node.vjp(g)):
-            if pg is None or not (isinstance(parent, Tensor) and parent.requires_grad):
-                continue
+            if pg is None or not getattr(parent, "requires_grad", False) or not isinstance(parent, Tensor):
+                continue  # (getattr first: most parents that fail are constants, cheaper to reject)
             if callable(pg):
                 pg = pg()
             pkey = id(parent)

@@ -194,7 +194,8 @@ def reduce_values(values: Tensor, sample_weight: Any = None, reduction: Any = "s
 def reduce_weighted_values(values: Any, sample_weight: Any = None, mask: Any = None,
                            reduction: Any = "sum_over_batch_size", dtype: Any = None) -> Tensor:
     """Weight per-sample `values` by `sample_weight` (and `mask`), then reduce them."""
-    if sample_weight is None and mask is None and reduction == "sum_over_batch_size" and dtype is None:
+    if (sample_weight is None and mask is None and reduction == "sum_over_batch_size" and isinstance(values, Tensor)
+            and (dtype is None or values.dtype == dtype)):
         return p.mean(values)  # the common case of every training step, without the checks below
     reduction = standardize_reduction(reduction)
     values = as_tensor(values, dtype)

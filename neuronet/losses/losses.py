@@ -251,7 +251,9 @@ def _integer_labels(labels: Any, num_classes: int) -> Any:
         raise ValueError(f"sparse_categorical_crossentropy: labels must be integers in [0, {num_classes - 1}] "
                          f"(y_pred has {num_classes} classes), but received the label {bad:g}. Use class ids "
                          f"0..{num_classes - 1}, give the last layer one unit per class, or set `ignore_class`.")
-    if labels.dtype.kind == "f" and (labels != xp.floor(labels)).any():
+    if labels.dtype.kind != "f":
+        return labels.astype(xp.int64, copy=False)
+    if (labels != xp.floor(labels)).any():
         bad = float(labels[labels != xp.floor(labels)].ravel()[0])
         raise ValueError(f"sparse_categorical_crossentropy: labels must be integer class ids, but received "
                          f"{bad:g}. For probabilities or one-hot targets use `binary_crossentropy` or "
@@ -315,6 +317,16 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        if (self.fn is mean_squared_error and sample_weight is None and self.reduction == "sum_over_batch_size"
+                and isinstance(y_pred, Tensor) and y_pred.dtype == self.dtype
+                and getattr(y_pred, "_keras_mask", None) is None):
+            # The regression step's loss: the mean over all elements is the batch mean of the per-sample
+            # means (every row has the same length), so one fused node does both.
+            y_true, y_pred = _prepare(y_true, y_pred)
+            return p.mean_squared_difference(y_pred, y_true, axis=None)
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true: Any, y_pred: Any) -> Tensor:
         if not isinstance(y_true, Tensor):

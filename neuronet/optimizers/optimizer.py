@@ -260,6 +260,25 @@ class Optimizer:
                 variable.assign(constraint(variable))
         self._iterations.data += 1
 
+    def apply_engine_gradients(self, grads, variables):
+        """`apply` for gradients straight from the autodiff engine (the training loop's path).
+
+        They are arrays of their variables' shapes and dtypes, so the conversions and checks of `apply`
+        are skipped when nothing else (None gradients, loss scaling, accumulation, EMA, constraints) needs them.
+        """
+        if (not self.built or self.loss_scale_factor is not None or self.gradient_accumulation_steps
+                or self.use_ema or any(g is None for g in grads) or self._has_constraints(variables)):
+            return self.apply(grads, variables)
+        self._update(grads, variables)
+        self._iterations.data += 1
+
+    def _has_constraints(self, variables):
+        cached = getattr(self, "_constraints_seen", None)
+        if cached is None or cached[0] is not variables:
+            cached = (variables, any(getattr(v, "constraint", None) is not None for v in variables))
+            self._constraints_seen = cached
+        return cached[1]
+
     def _filter_gradients(self, grads, variables):
         """Drops None gradients; checks the variables are known; casts gradients to arrays of the variable dtype."""
         indices = self._trainable_variables_indices

@@ -35,13 +35,16 @@ def pack_like(structure: Any, flat: List[Any]) -> Any:
 
 
 def to_array(data: Any, name: str, cast_float: bool = True) -> np.ndarray:
-    """One input or target array as floatx (ints and float64 are cast once, not per step)."""
+    """One input or target array as floatx (ints and float64 are cast once, not per step).
+
+    With `cast_float=False` (targets) integer arrays stay integers: class labels, used as indices.
+    """
     if isinstance(data, Tensor):
         data = data.numpy()
     array = np.asarray(data)
     if array.dtype == object or not (array.dtype.kind in "biuf"):
         raise TypeError(f"`{name}` must be numeric. Received an array of dtype {array.dtype}.")
-    if cast_float and array.dtype != backend.floatx():
+    if array.dtype != backend.floatx() and (cast_float or array.dtype.kind == "f"):
         array = array.astype(backend.floatx())
     if array.ndim == 0:
         raise ValueError(f"`{name}` must have a batch axis. Received a scalar: {array!r}")
@@ -52,8 +55,8 @@ def to_array(data: Any, name: str, cast_float: bool = True) -> np.ndarray:
     return array
 
 
-def map_arrays(structure: Any, name: str) -> Any:
-    return pack_like(structure, [to_array(a, name) for a in flatten(structure)])
+def map_arrays(structure: Any, name: str, cast_float: bool = True) -> Any:
+    return pack_like(structure, [to_array(a, name, cast_float) for a in flatten(structure)])
 
 
 def num_samples(x: Any, y: Any = None, sample_weight: Any = None) -> int:

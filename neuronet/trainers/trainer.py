@@ -142,7 +142,7 @@ class Trainer:
         y_pred = self(x, training=True)
         loss = self._compute_loss(y, y_pred, sample_weight, len(da.flatten(x)[0]))
         variables = self._trainable_cache
-        self.optimizer.apply(grad(loss, variables), variables)
+        self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
         self._update_metrics(y, y_pred, sample_weight)
         return loss
 
@@ -157,7 +157,7 @@ class Trainer:
         if x is None:
             raise ValueError("`x` is required: pass the input data as a NumPy array (or a list/dict of arrays).")
         x = da.map_arrays(x, "x")
-        y = da.map_arrays(y, "y") if y is not None else None
+        y = da.map_arrays(y, "y", cast_float=False) if y is not None else None
         if sample_weight is not None:
             sample_weight = da.to_array(sample_weight, "sample_weight")
         if class_weight is not None:

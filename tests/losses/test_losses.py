@@ -273,3 +273,18 @@ def test_categorical_crossentropy_single_class_warns():
         warnings.simplefilter("always")
         losses.categorical_crossentropy(np.ones((2, 1)), np.ones((2, 1)))
     assert any("binary_crossentropy" in str(w.message) for w in caught)
+
+
+def test_fused_mse_path_equals_the_general_path():
+    from neuronet.autodiff import grad
+
+    rng = np.random.default_rng(3)
+    y_true = rng.normal(size=(6,)).astype("float32")
+    values = rng.normal(size=(6, 1)).astype("float32")
+    fast = Tensor(values, requires_grad=True)
+    general = Tensor(values, requires_grad=True)
+    loss = losses.MeanSquaredError()
+    a = loss(y_true, fast)  # no weights: one fused node
+    b = loss(y_true, general, sample_weight=np.ones(6, "float32"))  # weighted: the general path
+    assert float(a.data) == pytest.approx(float(b.data), rel=1e-6)
+    np.testing.assert_allclose(grad(a, [fast])[0], grad(b, [general])[0], rtol=1e-6)

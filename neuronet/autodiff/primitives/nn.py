@@ -76,15 +76,26 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, *, axis: int = -1) ->
     xp = get_array_module(logits)
     shifted = logits - logits.max(axis=axis, keepdims=True)
     log_sum = xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    if logits.ndim == 2 and axis in (-1, 1):  # (batch, classes): plain fancy indexing, the per-step case
+        rows = xp.arange(logits.shape[0])
+        out = log_sum[:, 0] - shifted[rows, labels]
+
+        def vjp(g: Any) -> tuple:
+            d = xp.exp(shifted - log_sum)
+            d[rows, labels] -= 1
+            d *= g[:, None]
+            return d, None
+
+        return out, vjp
     index = xp.expand_dims(labels, axis)
     out = xp.squeeze(log_sum - xp.take_along_axis(shifted, index, axis=axis), axis=axis)
 
-    def vjp(g: Any) -> tuple:
+    def vjp_nd(g: Any) -> tuple:
         d = xp.exp(shifted - log_sum)
         xp.put_along_axis(d, index, xp.take_along_axis(d, index, axis=axis) - 1, axis=axis)
         return d * xp.expand_dims(g, axis), None
 
-    return out, vjp
+    return out, vjp_nd
 
 
 # Fused: mean((x - y)**2) over the last axis is the regression loss of every step; composed it is
@@ -93,12 +104,12 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, *, axis: int = -1) ->
 def mean_squared_difference(x: Any, y: Any, *, axis: int = -1) -> tuple:
     xp = get_array_module(x, y)
     diff = x - y
-    n = diff.shape[axis] if diff.ndim else 1
+    n = diff.size if axis is None else (diff.shape[axis] if diff.ndim else 1)  # axis=None: mean of all
     out = (diff * diff).sum(axis=axis) * (1.0 / n)
     scale = 2.0 / n
 
     def vjp(g: Any) -> tuple:
-        gd = xp.expand_dims(g, axis) * diff
+        gd = (g if axis is None else xp.expand_dims(g, axis)) * diff
         gd *= scale
         dx = (lambda: gd) if xp.shape(x) == gd.shape else (lambda: _unbroadcast(gd, xp.shape(x)))
         return dx, (lambda: _unbroadcast(-gd, xp.shape(y)))
