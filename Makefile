@@ -7,7 +7,7 @@ export NEURONET_DATA_DIR := $(DATA_DIR)
 .PHONY: install install-test train test benchmark
 
 install:
-	$(PYTHON) -m pip install --quiet -e ".[fast]"
+	$(PYTHON) -m pip install --quiet -e ".[all]"
 
 install-test:
 	$(PYTHON) -m pip install --quiet -e ".[test]"

@@ -87,6 +87,10 @@ class CompileMetrics:
                                   for m in _as_list(per_output_w[i])])
 
     @property
+    def any(self) -> bool:
+        return any(self.metrics) or any(self.weighted)
+
+    @property
     def all(self) -> List[Any]:
         return [m for group in self.metrics + self.weighted for m in group]
 

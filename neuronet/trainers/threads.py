@@ -27,6 +27,7 @@ one; above it two threads win 1.3-1.9x on an idle machine and cost little in `pr
 from __future__ import annotations
 
 import contextlib
+import time
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -139,3 +140,62 @@ def blas_threads(model_or_weights: Any, batch_size: int, input_shape: Any = None
     if flops == 0:
         return contextlib.nullcontext()
     return limit_for(flops)
+
+
+class AdaptiveBlasThreads:
+    """Chooses between one BLAS thread and the default by timing the first training steps.
+
+    For small products neither setting always wins: one thread is several times faster on a busy
+    2-core machine, two threads about 1.2x faster on an idle one. So `fit` times windows of
+    `window` steps with each setting (after a warm-up window), keeps the faster, and stays with it
+    for the rest of the call. Large products keep the default; without threadpoolctl nothing happens.
+    """
+
+    def __init__(self, model_or_weights: Any, batch_size: int, window: int = 8) -> None:
+        weights = getattr(model_or_weights, "weights", model_or_weights)
+        flops = matmul_flops(weights, batch_size)
+        small = 0 < flops and threads_for(flops) == 1
+        self.controller = _get_controller() if small else None
+        # warm-up, then alternate twice so that a change of load midway does not decide alone
+        self.schedule = [1, 1, None, 1, None] if self.controller is not None else []
+        self.window = window
+        self.times: dict = {1: [], None: []}
+        self.choice: Any = None
+        self._limiter: Any = None
+        self._steps = 0
+        self._start = 0.0
+
+    def __enter__(self) -> "AdaptiveBlasThreads":
+        if self.schedule:
+            self._set(self.schedule[0])
+            self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._set(None)
+
+    def step_done(self) -> None:
+        """Call after each training step (cheap once the choice is made)."""
+        if not self.schedule:
+            return
+        self._steps += 1
+        if self._steps % self.window:
+            return
+        now = time.perf_counter()
+        index = self._steps // self.window - 1
+        if index > 0:  # window 0 is the warm-up
+            self.times[self.schedule[index]].append(now - self._start)
+        if index + 1 < len(self.schedule):
+            self._set(self.schedule[index + 1])
+            self._start = time.perf_counter()
+            return
+        self.choice = 1 if min(self.times[1]) <= min(self.times[None]) else None
+        self._set(self.choice)
+        self.schedule = []
+
+    def _set(self, threads: Any) -> None:
+        if self._limiter is not None:
+            self._limiter.restore_original_limits()
+            self._limiter = None
+        if threads is not None and self.controller is not None:
+            self._limiter = self.controller.limit(limits=threads, user_api="blas")

@@ -1,6 +1,7 @@
 """Trainer: compile / fit / evaluate / predict, mixed into `Model`."""
 from __future__ import annotations
 
+import math
 import sys
 import warnings
 from typing import Any, Dict, List, Optional
@@ -8,7 +9,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from neuronet import optimizers as optimizers_module
-from neuronet.autodiff import grad, no_grad, primitives
+from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
 from neuronet.trainers import data_adapter as da, threads
 from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
@@ -124,7 +125,8 @@ class Trainer:
         if self._has_regularizers:
             for penalty in self.losses:
                 total = primitives.add(total, penalty)
-        self._loss_sum += float(total.data) * batch
+        self._last_loss = float(total.data)
+        self._loss_sum += self._last_loss * batch
         self._loss_count += batch
         if len(parts) > 1:
             for i, part in enumerate(parts):
@@ -133,23 +135,27 @@ class Trainer:
         return total
 
     def _update_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
-        if self.compiled_metrics is not None and self.compiled_metrics.all:
+        if self.compiled_metrics is not None and self.compiled_metrics.any:
             self.compiled_metrics.update(self._targets_list(y), [p.data for p in self._outputs_list(y_pred)],
                                          sample_weight)
 
     def train_step(self, x: Any, y: Any, sample_weight: Any = None) -> Any:
         """One optimizer step on one batch; returns the loss Tensor."""
+        if x.__class__ is np.ndarray:
+            x = Tensor(x)  # a Tensor takes the layers' direct path
         y_pred = self(x, training=True)
-        loss = self._compute_loss(y, y_pred, sample_weight, len(da.flatten(x)[0]))
+        loss = self._compute_loss(y, y_pred, sample_weight, _batch_size(x))
         variables = self._trainable_cache
         self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
         self._update_metrics(y, y_pred, sample_weight)
         return loss
 
     def test_step(self, x: Any, y: Any, sample_weight: Any = None) -> Any:
+        if x.__class__ is np.ndarray:
+            x = Tensor(x)
         with no_grad():
             y_pred = self(x, training=False)
-            loss = self._compute_loss(y, y_pred, sample_weight, len(da.flatten(x)[0]))
+            loss = self._compute_loss(y, y_pred, sample_weight, _batch_size(x))
         self._update_metrics(y, y_pred, sample_weight)
         return loss
 
@@ -212,15 +218,16 @@ class Trainer:
                                      model=self, epochs=epochs, steps=adapter.steps, verbose=verbose)
         self.history = history
         self.stop_training = False
-        with threads.blas_threads(self, batch_size):  # one BLAS thread for small products: measured faster
+        # Small products: one BLAS thread or two, whichever the first steps measure faster on this machine now.
+        with threads.AdaptiveBlasThreads(self, batch_size) as blas:
             logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation_data,
-                                    validation_batch_size or batch_size, validation_steps, validation_freq)
+                                    validation_batch_size or batch_size, validation_steps, validation_freq, blas)
         callback_list.on_train_end(logs)
         return history
 
     def _fit_epochs(self, adapter: Any, callback_list: CallbackList, initial_epoch: int, epochs: int,
                     validation_data: Any, validation_batch_size: int, validation_steps: Optional[int],
-                    validation_freq: int) -> Dict[str, float]:
+                    validation_freq: int, blas: Any = None) -> Dict[str, float]:
         batch_hooks = callback_list.wants_batch_hooks("train")
         callback_list.on_train_begin()
         logs: Dict[str, float] = {}
@@ -230,9 +237,11 @@ class Trainer:
             for step, xb, yb, swb in adapter:
                 if batch_hooks:
                     callback_list.on_train_batch_begin(step)
-                loss = self.train_step(xb, yb, swb)
-                if not np.isfinite(loss.data):
-                    self._stop_on_invalid_loss(epoch, step, float(loss.data))
+                self.train_step(xb, yb, swb)
+                if blas is not None:
+                    blas.step_done()
+                if not math.isfinite(self._last_loss):
+                    self._stop_on_invalid_loss(epoch, step, self._last_loss)
                 if batch_hooks:
                     callback_list.on_train_batch_end(step, self._logs())
                 if self.stop_training:
@@ -372,6 +381,10 @@ class Trainer:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+
+def _batch_size(x: Any) -> int:
+    return x.shape[0] if hasattr(x, "shape") else len(da.flatten(x)[0])
 
 
 def _check_identifiers(loss: Any, metrics: Any, weighted_metrics: Any) -> None:

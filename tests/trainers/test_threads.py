@@ -107,3 +107,50 @@ def test_small_model_trains_inside_the_limit(two_blas_threads):
         history = model.fit(x, x[:, :1], epochs=2, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
     assert set(_blas_threads()) == {2}
+
+
+def test_adaptive_choice_times_both_settings_then_keeps_the_faster(monkeypatch):
+    import numpy as np
+
+    from neuronet.trainers import threads
+
+    calls = []
+
+    class FakeLimiter:
+        def __init__(self, limits):
+            calls.append(limits)
+
+        def restore_original_limits(self):
+            calls.append("restore")
+
+    class FakeController:
+        def limit(self, limits, user_api):
+            return FakeLimiter(limits)
+
+    monkeypatch.setattr(threads, "_get_controller", lambda: FakeController())
+    durations = {1: 5.0, None: 1.0}  # the default setting is faster here
+    state = {"t": 0.0}
+
+    def fake_perf_counter():
+        return state["t"]
+
+    monkeypatch.setattr(threads.time, "perf_counter", fake_perf_counter)
+    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=32, window=2) as blas:
+        for step in range(20):
+            current = blas.schedule[min(step // 2, len(blas.schedule) - 1)] if blas.schedule else blas.choice
+            state["t"] += durations[current] / 2
+            blas.step_done()
+    assert blas.choice is None and blas.schedule == []
+    assert len(blas.times[1]) == 2 and len(blas.times[None]) == 2
+    assert calls[0] == 1 and calls[-1] == "restore"
+
+
+def test_adaptive_is_a_no_op_for_large_products(monkeypatch):
+    import numpy as np
+
+    from neuronet.trainers import threads
+
+    blas = threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=4096)
+    assert blas.schedule == [] and blas.controller is None
+    with blas:
+        blas.step_done()
