@@ -50,6 +50,7 @@ class Sequential(Model):
                              f"{layer.name!r} is already the name of a layer in this model. Update the `name` "
                              "argument to pass a unique name.")
         self._tracked.append(layer)
+        object.__setattr__(self, "_stack_cache", None)
         self._output_shape = None
         self.built = False
         shape = self._declared_input_shape()
@@ -62,6 +63,7 @@ class Sequential(Model):
             raise TypeError("There are no layers in the model.")
         layer = self.layers[-1]
         self._tracked.remove(layer)
+        object.__setattr__(self, "_stack_cache", None)
         self._output_shape = None
         self.built = False
         shape = self._declared_input_shape()
@@ -96,7 +98,8 @@ class Sequential(Model):
         self.built = True
 
     def _output_names(self) -> List[str]:
-        return [self.layers[-1].name] if self.layers else ["output"]
+        layers = self._stack()
+        return [layers[-1].name] if layers else ["output"]
 
     def _build_from(self, inputs: Any) -> None:
         self.build((None,) + tuple(inputs.shape[1:]))
@@ -109,9 +112,17 @@ class Sequential(Model):
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         x = inputs
-        for layer in self.layers:
+        for layer in self._stack():
             x = layer(x, training=training)
         return x
+
+    def _stack(self) -> List[Layer]:
+        """`layers`, cached for the forward pass (`add` and `pop` drop the cache)."""
+        cached = self.__dict__.get("_stack_cache")
+        if cached is None:
+            cached = self.layers
+            object.__setattr__(self, "_stack_cache", cached)
+        return cached
 
     def get_config(self) -> dict:
         from neuronet.saving import serialization

@@ -112,3 +112,11 @@ def test_wrong_input_width_for_built_model():
     model.compile(loss="mse", optimizer="sgd")
     with pytest.raises(ValueError, match=r"'first'.*value 3.*\(1, 4\)"):
         model.fit(np.ones((10, 4)), np.ones((10, 2)), verbose=0)
+
+
+def test_pop_then_add_uses_the_new_layer():
+    model = keras.models.Sequential([keras.layers.Dense(2, input_shape=[3]), keras.layers.Dense(1)])
+    model.predict(np.ones((1, 3)), verbose=0)  # fills any cache of the layer stack
+    model.pop()
+    model.add(keras.layers.Dense(4, name="replacement"))
+    assert model.predict(np.ones((1, 3)), verbose=0).shape == (1, 4)
