@@ -14,7 +14,7 @@ class GradientTape:
         watch_accessed_variables: kept for tf.keras compatibility; Variables are always watched.
 
     Example:
-    >>> w = Variable(np.array([3.0]), name="w")
+    >>> w = keras.Variable(np.array([3.0]), name="w")
     >>> with GradientTape() as tape:
     ...     loss = (w * w).sum()
     >>> tape.gradient(loss, [w])[0]

@@ -21,7 +21,7 @@ class Variable(Tensor):
 
     Example:
     >>> v = Variable(np.zeros(3), name="bias")
-    >>> v.assign([1.0, 2.0, 3.0]); v.numpy()
+    >>> _ = v.assign([1.0, 2.0, 3.0]); v.numpy()
     array([1., 2., 3.], dtype=float32)
     """
 

@@ -37,6 +37,16 @@ def parse_idx(content, name):
     return np.frombuffer(content, np.uint8, offset=offset).reshape(shape).copy()
 
 
+IDX_FILES = (("x_train", "train-images-idx3-ubyte.gz"), ("y_train", "train-labels-idx1-ubyte.gz"),
+             ("x_test", "t10k-images-idx3-ubyte.gz"), ("y_test", "t10k-labels-idx1-ubyte.gz"))
+
+
+def idx_files(checksums, mirrors):
+    """The four `DataFile`s of an MNIST-style data set: `checksums[name]` = (gz sha256, content sha256)."""
+    return {key: _files.DataFile(name, *checksums[name], urls=tuple(mirror + name for mirror in mirrors))
+            for key, name in IDX_FILES}
+
+
 def load_idx_files(files, dataset, system_dirs=()):
     """Reads the four IDX `.gz` files and returns `(x_train, y_train), (x_test, y_test)`.
 

@@ -1,6 +1,6 @@
 """Fashion-MNIST: 70,000 28x28 grayscale images of 10 kinds of clothing, by Zalando Research."""
 
-from neuronet.datasets import _files, _idx
+from neuronet.datasets import _idx
 
 DATASET = "fashion-mnist"
 
@@ -34,15 +34,7 @@ _CHECKSUMS = {
     ),
 }
 
-FILES = {
-    key: _files.DataFile(name, *_CHECKSUMS[name], urls=tuple(mirror + name for mirror in _MIRRORS))
-    for key, name in [
-        ("x_train", "train-images-idx3-ubyte.gz"),
-        ("y_train", "train-labels-idx1-ubyte.gz"),
-        ("x_test", "t10k-images-idx3-ubyte.gz"),
-        ("y_test", "t10k-labels-idx1-ubyte.gz"),
-    ]
-}
+FILES = _idx.idx_files(_CHECKSUMS, _MIRRORS)
 
 
 def load_data():

@@ -33,15 +33,7 @@ _CHECKSUMS = {
     ),
 }
 
-FILES = {
-    key: _files.DataFile(name, *_CHECKSUMS[name], urls=tuple(mirror + name for mirror in _MIRRORS))
-    for key, name in [
-        ("x_train", "train-images-idx3-ubyte.gz"),
-        ("y_train", "train-labels-idx1-ubyte.gz"),
-        ("x_test", "t10k-images-idx3-ubyte.gz"),
-        ("y_test", "t10k-labels-idx1-ubyte.gz"),
-    ]
-}
+FILES = _idx.idx_files(_CHECKSUMS, _MIRRORS)
 
 
 def load_data(path="mnist.npz"):

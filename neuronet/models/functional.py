@@ -14,8 +14,8 @@ class Functional(Model):
     """`keras.Model(inputs, outputs)`: the graph is ordered once, then run eagerly on each call.
 
     Example:
-    >>> inputs = Input(shape=(3,))
-    >>> model = Model(inputs=inputs, outputs=Dense(2)(inputs))
+    >>> inputs = keras.Input(shape=(3,))
+    >>> model = keras.Model(inputs=inputs, outputs=keras.layers.Dense(2)(inputs))
     >>> model.output_shape
     (None, 2)
     """
@@ -72,11 +72,10 @@ class Functional(Model):
 
     def _targets_list(self, y: Any) -> list:
         if isinstance(y, dict):
-            missing = set(self._output_names()) - set(y)
             unknown = set(y) - set(self._output_names())
             if unknown:
                 raise ValueError(f"`y` has keys {sorted(unknown)} that are not output names {self._output_names()}.")
-            return [y.get(name) for name in self._output_names()] if not missing or len(y) else []
+            return [y.get(name) for name in self._output_names()]
         return super()._targets_list(y)
 
     # --- running ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ class Sequential(Model):
         name: the model's name (default `sequential`, `sequential_1`, ...).
 
     Example:
-    >>> model = Sequential([Dense(4, activation="relu", input_shape=[3]), Dense(1)])
+    >>> model = Sequential([keras.layers.Dense(4, activation="relu", input_shape=[3]), keras.layers.Dense(1)])
     >>> model.output_shape
     (None, 1)
     """
@@ -91,7 +91,6 @@ class Sequential(Model):
                 layer.build(shape)
                 layer.built = True
                 layer._build_shape = shape
-            layer._input_shape_seen = shape
             shape = tuple(layer.compute_output_shape(shape))
             layer._output_shape = shape
         self._output_shape = shape

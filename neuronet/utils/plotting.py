@@ -51,7 +51,9 @@ def plot_history(history: Any, metrics: Optional[Sequence[str]] = None, to_file:
     left of the validation values, which are computed at the epoch's end. Returns the Figure.
 
     Example:
-    >>> fig = plot_history({"loss": [1.0, 0.5], "val_loss": [0.9, 0.6]}, to_file="curves.png")  # doctest: +SKIP
+    >>> fig = plot_history({"loss": [1.0, 0.5], "val_loss": [0.9, 0.6]})  # to_file="curves.png" saves it
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['loss', 'val_loss']
     """
     logs: Dict[str, List[float]] = getattr(history, "history", history)
     if not logs:

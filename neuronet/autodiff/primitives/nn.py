@@ -1,7 +1,7 @@
 """Fused neural-network primitives. Each says why it is fused rather than composed."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from neuronet.autodiff.graph import primitive
 from neuronet.backend import get_array_module
@@ -121,9 +121,3 @@ def _unbroadcast(g: Any, shape: tuple) -> Any:
     from neuronet.autodiff.graph import unbroadcast
 
     return unbroadcast(g, shape)
-
-
-def fused_activation(name: Optional[str]) -> Optional[str]:
-    """The name `dense` can fuse, or None when the activation must be applied separately."""
-    name = name or "linear"
-    return name if name in FUSED_ACTIVATIONS else None
