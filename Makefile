@@ -1,7 +1,7 @@
 # The two commands of the README. Data: NEURONET_DATA_DIR if set, else ../shared/data when it
 # exists (this workplace's offline copy), else the loaders' cache / Debian package / download.
 PYTHON ?= python3
-DATA_DIR := $(or $(NEURONET_DATA_DIR),$(wildcard ../shared/data))
+DATA_DIR := $(or $(NEURONET_DATA_DIR),$(abspath $(wildcard ../shared/data)))
 export NEURONET_DATA_DIR := $(DATA_DIR)
 
 .PHONY: install install-test train test benchmark
