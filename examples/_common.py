@@ -85,3 +85,11 @@ def load_images(dataset="fashion_mnist"):
     if FAST:
         X_train, y_train = X_train[:FAST_ROWS], y_train[:FAST_ROWS]
     return (X_train, y_train), (X_valid, y_valid), (X_test / 255.0, y_test)
+
+
+def summary(text):
+    """Print the example's one-line result, `summary: <text>`; `tools/example_results.py` puts it in the README table.
+
+    Every example ends with one call, after all its training, with the numbers it measured in the text.
+    """
+    print(f"summary: {text}", flush=True)
