@@ -30,8 +30,15 @@ class ProgbarLogger(Callback):
             self.progbar.update(self.seen, _items(logs))
 
     def on_epoch_end(self, epoch: int, logs: Optional[dict] = None) -> None:
-        if self.progbar is not None:
-            self.progbar.update(self.seen or self.params.get("steps") or 0, _items(logs), finalize=True)
+        if self.progbar is None:
+            return
+        stopped = getattr(self.model, "_stopped_at", None)  # a NaN/inf loss stopped fit at that batch
+        if stopped is not None and stopped["epoch"] == epoch:
+            self.progbar.update(stopped["batch"], _items(logs), finalize=True)
+            print(f"Stopped at batch {stopped['batch']} of {stopped['steps']}: the loss became {stopped['loss']}.",
+                  flush=True)
+            return
+        self.progbar.update(self.seen or self.params.get("steps") or 0, _items(logs), finalize=True)
 
 
 def _items(logs: Optional[dict]) -> list:

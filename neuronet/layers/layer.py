@@ -10,6 +10,7 @@ import numpy as np
 from neuronet import backend, initializers, regularizers
 from neuronet.autodiff import Tensor
 from neuronet.layers.symbolic import KerasTensor
+from neuronet.metrics.metric import Metric
 from neuronet.variables import Variable
 
 _UIDS: Dict[str, int] = collections.defaultdict(int)
@@ -91,8 +92,13 @@ class Layer:
 
     # --- tracking sublayers (subclassed layers and models) --------------------------
     def __setattr__(self, name: str, value: Any) -> None:
-        if not isinstance(value, (Layer, list, tuple, dict)):  # numbers, arrays: nothing to track (hot path)
+        if not isinstance(value, (Layer, list, tuple, dict, Metric)):  # numbers, arrays: nothing to track (hot path)
             object.__setattr__(self, name, value)
+            return
+        if isinstance(value, Metric):  # metrics set as attributes are listed by `model.metrics`, as in Keras
+            object.__setattr__(self, name, value)
+            if name != "_loss_tracker":
+                self.__dict__.setdefault("_metrics", []).append(value)
             return
         tracked = self.__dict__.get("_tracked")
         if tracked is not None and name != "_tracked":

@@ -22,6 +22,9 @@ class Functional(Model):
 
     def __init__(self, inputs: Any, outputs: Any, name: Optional[str] = None, trainable: bool = True,
                  **kwargs: Any) -> None:
+        if kwargs:
+            raise TypeError(f"Model() got unexpected keyword argument(s) {sorted(kwargs)}. Accepted arguments: "
+                            "inputs, outputs, name, trainable.")
         Layer.__init__(self, name=name or _default_name(), trainable=trainable)
         if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
             outputs = outputs[0]  # one output in a list still predicts one array, as in Keras

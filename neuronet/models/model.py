@@ -7,6 +7,18 @@ from neuronet.layers.layer import Layer
 from neuronet.trainers.trainer import Trainer
 
 
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether a Model is being built as `Model(inputs, outputs)` from KerasTensors."""
+    from neuronet.layers.symbolic import KerasTensor
+    from neuronet.trainers.data_adapter import flatten
+
+    inputs = kwargs.get("inputs", args[0] if args else None)
+    return "inputs" in kwargs or any(isinstance(t, KerasTensor) for t in flatten(inputs))
+
+
 class Model(Trainer, Layer):
     """A trainable group of layers.
 
@@ -14,21 +26,29 @@ class Model(Trainer, Layer):
     `call()` for a subclassed one (layers assigned as attributes are tracked).
     """
 
+    _functional_init = True  # Model(inputs, outputs) builds a functional model (Sequential sets False)
+
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
-        if cls is Model and ("inputs" in kwargs or len(args) >= 2):
+        if cls._functional_init and _functional_arguments(args, kwargs):
             from neuronet.models.functional import Functional
 
-            return Functional.__new__(Functional)
+            if cls is Model:
+                return Functional.__new__(Functional)
+            if not issubclass(cls, Functional):
+                # A subclass called with (inputs, outputs) is a functional model with the subclass's methods
+                # (its train_step, say), as in Keras.
+                cls = _FUNCTIONAL_SUBCLASSES.setdefault(cls, type(cls.__name__, (cls, Functional),
+                                                                  {"__module__": cls.__module__}))
         return super().__new__(cls)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if type(self).__name__ == "Functional" or "inputs" in kwargs:
-            return  # Functional.__init__ does the work
-        super().__init__(**{k: v for k, v in kwargs.items() if k in ("name", "trainable", "dtype")})
         unknown = set(kwargs) - {"name", "trainable", "dtype"}
         if args or unknown:
-            raise TypeError(f"Model.__init__ got unexpected arguments {list(args) + sorted(unknown)}. "
-                            "Use keras.Model(inputs=..., outputs=...) or subclass keras.Model.")
+            received = [repr(a) for a in args] + [f"{k}={kwargs[k]!r}" for k in sorted(unknown)]
+            raise TypeError(f"Model.__init__ got unexpected argument(s): {', '.join(received)}. Accepted keyword "
+                            "arguments: name, trainable, dtype. Use keras.Model(inputs=..., outputs=...) for a "
+                            "functional model, or subclass keras.Model.")
+        super().__init__(**kwargs)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: Optional[dict] = None) -> "Model":

@@ -22,6 +22,8 @@ class Sequential(Model):
     (None, 1)
     """
 
+    _functional_init = False
+
     def __init__(self, layers: Optional[List[Layer]] = None, trainable: bool = True, name: Optional[str] = None,
                  **kwargs: Any) -> None:
         super().__init__(trainable=trainable, name=name, **kwargs)

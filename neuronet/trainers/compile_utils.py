@@ -18,8 +18,7 @@ def _per_output(value: Any, output_names: Sequence[str], what: str, allow_single
             raise ValueError(f"`{what}` has keys {sorted(unknown)} that are not output names. Expected keys "
                              f"among the model's outputs: {list(output_names)}.")
         return [value.get(name) for name in output_names]
-    if isinstance(value, (list, tuple)) and (n > 1 or not allow_single or
-                                             (len(value) == 1 and what != "metrics")):
+    if isinstance(value, (list, tuple)) and (n > 1 or not allow_single or "metrics" not in what):
         if len(value) != n:
             raise ValueError(f"`{what}` has {len(value)} entries but the model has {n} outputs "
                              f"({list(output_names)}). Pass one per output, or a dict keyed by output name.")
@@ -32,25 +31,26 @@ class CompileLoss:
 
     def __init__(self, loss: Any, loss_weights: Any, output_names: Sequence[str]) -> None:
         self.output_names = list(output_names)
+        # Several outputs: each output's loss is also logged (`<name>_loss`), as Keras's trackers do.
+        self.metrics = [metrics_module.Mean(name=f"{name}_loss") for name in output_names] \
+            if len(output_names) > 1 else []
         self.identifiers = _per_output(loss, output_names, "loss")
         weights = _per_output(loss_weights, output_names, "loss_weights") if loss_weights is not None else None
         self.weights = [1.0 if w is None else float(w) for w in (weights or [None] * len(output_names))]
         self.losses = [None if ident is None else _resolve_loss(ident) for ident in self.identifiers]
-        if all(fn is None for fn in self.losses):
-            raise ValueError("`compile()` needs a `loss`, e.g. model.compile(loss='mse', optimizer='sgd').")
 
-    def __call__(self, y_true: List[Any], y_pred: List[Tensor], sample_weight: Any) -> tuple:
+    def __call__(self, y_true: List[Any], y_pred: List[Tensor], sample_weight: Any) -> Any:
+        """The weighted total over outputs (a scalar Tensor); updates the per-output loss trackers."""
         total: Any = None
-        parts: List[Optional[float]] = []
-        for fn, weight, yt, yp in zip(self.losses, self.weights, y_true, y_pred):
+        for i, (fn, weight, yt, yp) in enumerate(zip(self.losses, self.weights, y_true, y_pred)):
             if fn is None:
-                parts.append(None)
                 continue
             value = fn(yt, yp, sample_weight=sample_weight)
-            parts.append(value)
+            if self.metrics:
+                self.metrics[i].update_state(value.data, sample_weight=len(yp.data))
             term = value if weight == 1.0 else primitives.multiply(value, weight)
             total = term if total is None else primitives.add(total, term)
-        return total, parts
+        return total
 
     def check_targets(self, y_true: List[np.ndarray], output_shapes: List[tuple]) -> None:
         """Checks made once per `fit`, not per step: label ranges of sparse cross-entropy."""
@@ -67,11 +67,19 @@ class CompileLoss:
 
 
 class CompileMetrics:
-    """Metric objects per output, named as Keras logs them."""
+    """The metrics passed to `compile()`, one list per output, seen as one metric (`compile_metrics`).
+
+    `update_state(y, y_pred, sample_weight)` takes the model's targets and outputs as `fit` gives them;
+    `result()` is a dict of every metric's value, named as Keras logs them.
+    """
+
+    name = "compile_metrics"
 
     def __init__(self, metrics: Any, weighted_metrics: Any, output_names: Sequence[str], compile_loss: CompileLoss,
-                 output_shapes: Sequence[tuple]) -> None:
+                 output_shapes: Sequence[tuple], targets_list: Any = None, outputs_list: Any = None) -> None:
         self.output_names = list(output_names)
+        self._targets_list = targets_list or (lambda y: [y])
+        self._outputs_list = outputs_list or (lambda y: [y])
         self.metrics: List[list] = []
         self.weighted: List[list] = []
         per_output = _per_output(metrics, output_names, "metrics", allow_single=True) if metrics else \
@@ -93,6 +101,17 @@ class CompileMetrics:
     @property
     def all(self) -> List[Any]:
         return [m for group in self.metrics + self.weighted for m in group]
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        if self.any:
+            self.update(self._targets_list(y_true), [p.data if isinstance(p, Tensor) else p
+                                                     for p in self._outputs_list(y_pred)], sample_weight)
+
+    def result(self) -> dict:
+        return {metric.name: metric.result() for metric in self.all}
+
+    def reset_state(self) -> None:
+        self.reset()
 
     def update(self, y_true: List[Any], y_pred: List[np.ndarray], sample_weight: Any) -> None:
         for i, (yt, yp) in enumerate(zip(y_true, y_pred)):

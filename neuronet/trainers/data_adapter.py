@@ -121,3 +121,28 @@ class DataAdapter:
         if len(flat) == 1 and structure is flat[0]:
             return structure[index]
         return pack_like(structure, [a[index] for a in flat])
+
+
+def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> tuple:
+    """The `data` tuple a step receives: `(x,)`, `(x, y)` or `(x, y, sample_weight)`, as Keras packs it."""
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data: Any) -> tuple:
+    """`(x, y, sample_weight)` from what `train_step(data)` received (missing parts are None)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+                     f"found a tuple of {len(data)} elements.")

@@ -1,69 +1,197 @@
-"""Trainer: compile / fit / evaluate / predict, mixed into `Model`."""
+"""Trainer: compile / fit / evaluate / predict, mixed into `Model`, with Keras 3's overridable steps."""
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from neuronet import optimizers as optimizers_module
+from neuronet import metrics as metrics_module, optimizers as optimizers_module
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
-from neuronet.trainers import data_adapter as da, threads
+from neuronet.trainers import arguments, data_adapter as da, threads
 from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 from neuronet.utils.progbar import Progbar
 
-_COMPILE_IGNORED = ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")
-
-
-def _verbosity(verbose: Any) -> int:
-    if verbose == "auto":
-        return 1 if sys.stdout.isatty() else 2
-    return int(verbose)
-
-
-def _check_batch_size(batch_size: Any) -> int:
-    if batch_size is None:
-        return 32
-    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
-        raise ValueError(f"`batch_size` must be a positive integer. Received: batch_size={batch_size!r}")
-    return int(batch_size)
-
 
 class Trainer:
-    """The training loop of Keras models. Needs `self(x, training=...)` and `trainable_weights`."""
+    """The training loop of Keras models. Needs `self(x, training=...)` and `trainable_weights`.
+
+    `fit` calls `train_step(data)` once per batch, `evaluate` calls `test_step(data)` and `predict`
+    `predict_step(data)`, where `data` is `(x,)`, `(x, y)` or `(x, y, sample_weight)`: override them, and
+    `compute_loss` / `compute_metrics`, with Keras 3's signatures (see the keras.io guide "Customizing what
+    happens in fit()"); a step returns a dict of logs.
+    """
 
     compiled = False
+    _loss_tracker: Any = None
+    compiled_loss: Optional[CompileLoss] = None
+    compiled_metrics: Optional[CompileMetrics] = None
+    run_eagerly = False
+    jit_compile: Any = "auto"
+    steps_per_execution = 1
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None, metrics: Any = None,
-                weighted_metrics: Any = None, **kwargs: Any) -> None:
-        """Configure the model for training: optimizer, loss(es), metrics."""
-        unknown = set(kwargs) - set(_COMPILE_IGNORED)
-        if unknown:
-            raise TypeError(f"Invalid keyword argument(s) in `compile()`: {sorted(unknown)}. Valid: optimizer, "
-                            "loss, loss_weights, metrics, weighted_metrics.")
-        self.optimizer = optimizers_module.get(optimizer)
-        self._compile_config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights,
-                                "metrics": metrics, "weighted_metrics": weighted_metrics}
-        _check_identifiers(loss, metrics, weighted_metrics)
+                weighted_metrics: Any = None, run_eagerly: bool = False, steps_per_execution: int = 1,
+                jit_compile: Any = "auto", auto_scale_loss: bool = True) -> None:
+        """Configure the model for training: optimizer, loss(es), metrics.
+
+        Args:
+            optimizer: name or optimizer instance.
+            loss: loss name, `Loss`, callable; a list or dict (by output name) for several outputs.
+            loss_weights: one weight per output (list or dict) scaling its loss in the total.
+            metrics: metrics per output, logged by `fit` and `evaluate`.
+            weighted_metrics: metrics that also receive `sample_weight`/`class_weight`.
+            run_eagerly: True runs every step on the eager autodiff tape (never a compiled step).
+            steps_per_execution: batches per callback-visible step, as in Keras: `fit` calls the batch hooks
+                once per `steps_per_execution` batches, `on_train_batch_begin` with the first batch's index
+                and `on_train_batch_end` with the last one's.
+            jit_compile: "auto", True or False: whether `fit` may replay a compiled (traced) step where the
+                model allows it; False always runs eagerly. Forced to False with `run_eagerly=True`.
+            auto_scale_loss: Keras scales the loss under mixed precision; neuronet computes in float32 (or
+                float64), where no loss scaling is needed, so the value is stored and has no effect.
+
+        Nothing on the model changes unless every argument is valid (a failed `compile` leaves it as it was).
+        """
+        steps_per_execution = arguments.check_steps_per_execution(steps_per_execution)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"`jit_compile` must be 'auto', True or False. Received: jit_compile={jit_compile!r}")
+        if jit_compile and run_eagerly:
+            if jit_compile is True:
+                warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. Disabling "
+                              "`jit_compile`.", stacklevel=2)
+            jit_compile = False
+        new_optimizer = optimizers_module.get(optimizer)
+        arguments.check_identifiers(loss, metrics, weighted_metrics)
+        config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                  "weighted_metrics": weighted_metrics}
+        built = self._make_compile(config) if self.built else (None, None)  # raises before any change
+        self.optimizer = new_optimizer
+        self._compile_config = config
         self.loss = loss
-        self.compiled_loss: Optional[CompileLoss] = None
-        self.compiled_metrics: Optional[CompileMetrics] = None
-        if self.built:  # otherwise the number of outputs is known only after the first call
-            self._build_compile()
+        self.compiled_loss, self.compiled_metrics = built
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile
+        self.steps_per_execution = steps_per_execution
+        self.auto_scale_loss = auto_scale_loss
         self.compiled = True
         self.stop_training = False
 
-    def _build_compile(self) -> None:
-        config = self._compile_config
+    def _make_compile(self, config: dict) -> tuple:
         names = self._output_names()
-        self.compiled_loss = CompileLoss(config["loss"], config["loss_weights"], names)
-        self.compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names,
-                                               self.compiled_loss, self._output_shapes())
+        compiled_loss = CompileLoss(config["loss"], config["loss_weights"], names)
+        compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names, compiled_loss,
+                                          self._output_shapes(), self._targets_list, self._outputs_list)
+        return compiled_loss, compiled_metrics
+
+    def _build_compile(self) -> None:
+        self.compiled_loss, self.compiled_metrics = self._make_compile(self._compile_config)
+
+    # --- the steps: Keras 3's overridable hooks ---------------------------------------------
+    def train_step(self, data: Any) -> Dict[str, Any]:
+        """One optimizer step on one batch `data` = `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        if x.__class__ is np.ndarray:
+            x = Tensor(x)  # a Tensor takes the layers' direct path
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._track_loss(loss, x)
+        variables = getattr(self, "_trainable_cache", None) or self.trainable_weights
+        self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data: Any) -> Dict[str, Any]:
+        """Loss and metrics on one batch, without training; returns the logs."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        if x.__class__ is np.ndarray:
+            x = Tensor(x)
+        with no_grad():
+            y_pred = self(x, training=False)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._track_loss(loss, x)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _track_loss(self, loss: Any, x: Any) -> None:
+        """The epoch's mean loss, weighted by batch size (the `loss` in the logs)."""
+        tracker, size = self._loss_tracker, arguments.batch_size_of(x)
+        if type(tracker) is metrics_module.Mean:  # hot path: skip update_state's checks
+            tracker.total.data += float(loss.data) * size
+            tracker.count.data += size
+        else:
+            tracker.update_state(loss.data, sample_weight=size)
+
+    def predict_step(self, data: Any) -> Any:
+        """The model's outputs on one batch `data` = `(x,)`."""
+        x, _, _ = da.unpack_x_y_sample_weight(data)
+        with no_grad():
+            return self(x, training=False)
+
+    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None,
+                     training: bool = True) -> Any:
+        """The total loss: the compiled loss(es) plus the layers' losses (`self.losses`), a scalar Tensor."""
+        total = None
+        if self.compiled_loss is not None:
+            total = self.compiled_loss(self._targets_list(y), self._outputs_list(y_pred), sample_weight)
+        if getattr(self, "_has_regularizers", True):
+            for penalty in self.losses:
+                total = penalty if total is None else primitives.add(total, penalty)
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`, e.g. "
+                             "model.compile(loss='mse', optimizer='sgd'), or override `compute_loss`/`train_step`.")
+        return total
+
+    def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> Dict[str, Any]:
+        """Update the compiled metrics on one batch; returns every metric's value (`get_metrics_result()`)."""
+        if self.compiled_metrics is not None:
+            self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> Dict[str, Any]:
+        """The values of `self.metrics` as a dict; a metric returning a dict is spread into it."""
+        results: Dict[str, Any] = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update(value)
+            else:
+                results[metric.name] = value
+        return results
+
+    @property
+    def metrics(self) -> List[Any]:
+        """The loss tracker, per-output loss trackers, compiled metrics, then metrics set as attributes."""
+        found: List[Any] = []
+        if self.compiled and self._loss_tracker is not None:
+            found.append(self._loss_tracker)
+            if self.compiled_loss is not None:
+                found.extend(self.compiled_loss.metrics)
+            if self.compiled_metrics is not None and self.compiled_metrics.any:
+                found.append(self.compiled_metrics)
+        return found + self._attribute_metrics()
+
+    def _attribute_metrics(self) -> List[Any]:
+        own = list(self.__dict__.get("_metrics", ()))
+        for layer in getattr(self, "_tracked", ()):
+            if not isinstance(layer, Trainer):
+                own.extend(layer.__dict__.get("_metrics", ()))
+        return own
+
+    @property
+    def metrics_names(self) -> List[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
 
     # --- pieces the loop is made of ---------------------------------------------------------
+    @property
+    def output_names(self) -> List[str]:
+        """The names under which outputs are logged and keyed (`y` dicts, `loss` dicts)."""
+        return self._output_names()
+
     def _output_names(self) -> List[str]:
         """Subclassed models name their outputs output_1, output_2, ... as Keras 3 does."""
         shapes = self._output_shapes()
@@ -103,73 +231,21 @@ class Trainer:
         if self.compiled and self.compiled_loss is None:
             self._build_compile()
 
-    def _reset_metrics(self) -> None:
-        self._loss_sum, self._loss_count = 0.0, 0
-        self._output_loss_sums = [0.0] * len(self._output_names())
-        if self.compiled_metrics is not None:
-            self.compiled_metrics.reset()
-
-    def _logs(self) -> Dict[str, float]:
-        logs = {"loss": self._loss_sum / max(self._loss_count, 1)}
-        names = self._output_names()
-        if len(names) > 1:
-            for name, fn, total in zip(names, self.compiled_loss.losses, self._output_loss_sums):
-                if fn is not None:
-                    logs[f"{name}_loss"] = total / max(self._loss_count, 1)
-        for metric in self.compiled_metrics.all if self.compiled_metrics else []:
-            logs[metric.name] = float(metric.result())
-        return logs
-
-    def _compute_loss(self, y: Any, y_pred: Any, sample_weight: Any, batch: int) -> Any:
-        total, parts = self.compiled_loss(self._targets_list(y), self._outputs_list(y_pred), sample_weight)
-        if self._has_regularizers:
-            for penalty in self.losses:
-                total = primitives.add(total, penalty)
-        self._last_loss = float(total.data)
-        self._loss_sum += self._last_loss * batch
-        self._loss_count += batch
-        if len(parts) > 1:
-            for i, part in enumerate(parts):
-                if part is not None:
-                    self._output_loss_sums[i] += float(part.data) * batch
-        return total
-
-    def _update_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
-        if self.compiled_metrics is not None and self.compiled_metrics.any:
-            self.compiled_metrics.update(self._targets_list(y), [p.data for p in self._outputs_list(y_pred)],
-                                         sample_weight)
-
-    def train_step(self, x: Any, y: Any, sample_weight: Any = None) -> Any:
-        """One optimizer step on one batch; returns the loss Tensor."""
-        if x.__class__ is np.ndarray:
-            x = Tensor(x)  # a Tensor takes the layers' direct path
-        y_pred = self(x, training=True)
-        loss = self._compute_loss(y, y_pred, sample_weight, _batch_size(x))
-        variables = self._trainable_cache
-        self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
-        self._update_metrics(y, y_pred, sample_weight)
-        return loss
-
-    def test_step(self, x: Any, y: Any, sample_weight: Any = None) -> Any:
-        if x.__class__ is np.ndarray:
-            x = Tensor(x)
-        with no_grad():
-            y_pred = self(x, training=False)
-            loss = self._compute_loss(y, y_pred, sample_weight, _batch_size(x))
-        self._update_metrics(y, y_pred, sample_weight)
-        return loss
-
     def _prepare(self, x: Any, y: Any, sample_weight: Any, class_weight: Any = None) -> tuple:
         if x is None:
             raise ValueError("`x` is required: pass the input data as a NumPy array (or a list/dict of arrays).")
-        x = da.map_arrays(x, "x")
+        x = self._standardize_inputs(da.map_arrays(x, "x"))
         y = da.map_arrays(y, "y", cast_float=False) if y is not None else None
         if sample_weight is not None:
             sample_weight = da.to_array(sample_weight, "sample_weight")
         if class_weight is not None:
-            sample_weight = _class_weights_to_sample_weights(class_weight, y, sample_weight)
+            sample_weight = arguments.class_weights_to_sample_weights(class_weight, y, sample_weight)
         da.num_samples(x, y, sample_weight)
         return x, y, sample_weight
+
+    def _standardize_inputs(self, x: Any) -> Any:
+        """Arrays as the model expects them (models with declared input shapes adjust a missing last axis)."""
+        return x
 
     def _check_differentiable(self) -> None:
         """Training through a step function is meaningless: point to the perceptron rule instead."""
@@ -195,33 +271,40 @@ class Trainer:
             sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: Optional[int] = None,
             validation_steps: Optional[int] = None, validation_batch_size: Optional[int] = None,
             validation_freq: int = 1) -> History:
-        """Train the model for `epochs` epochs; returns a `History`."""
+        """Train the model for `epochs` epochs; returns a `History`.
+
+        A loss that becomes NaN or infinite stops training at that batch (with a warning); where it stopped is
+        in the progress line and in `history.stopped_at` (`{"epoch", "batch", "steps", "loss"}`).
+        """
         self._assert_compiled("fit")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = arguments.check_batch_size(batch_size)
         if not 0 <= validation_split < 1:
             raise ValueError(f"`validation_split` must be in [0, 1). Received: validation_split={validation_split!r}")
         if y is None:
             raise ValueError("`fit()` needs targets `y` (the labels or values to learn).")
+        level = arguments.verbosity(verbose)
         x, y, sample_weight = self._prepare(x, y, sample_weight, class_weight)
         if validation_data is None and validation_split:
             (x, y, sample_weight), validation_data = da.split_validation((x, y, sample_weight), validation_split)
         if validation_data is not None:
-            validation_data = self._prepare(*_unpack_validation(validation_data))
+            validation_data = self._prepare(*arguments.unpack_validation(validation_data))
         adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
         self._ensure_built(x)
         self._check_differentiable()
         self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
         self._start()
-        verbose = _verbosity(verbose)
         history = History()
-        callback_list = CallbackList(list(callbacks or []) + [history] + ([ProgbarLogger(verbose)] if verbose else []),
-                                     model=self, epochs=epochs, steps=adapter.steps, verbose=verbose)
+        progbar = [ProgbarLogger(level)] if level else []
+        callback_list = CallbackList(list(callbacks or []) + [history] + progbar, model=self,
+                                     verbose=verbose, epochs=epochs, steps=adapter.steps)
         self.history = history
         self.stop_training = False
+        self._stopped_at: Optional[dict] = None
         # Small products: one BLAS thread or two, whichever the first steps measure faster on this machine now.
         with threads.AdaptiveBlasThreads(self, batch_size) as blas:
             logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation_data,
                                     validation_batch_size or batch_size, validation_steps, validation_freq, blas)
+        history.stopped_at = self._stopped_at
         callback_list.on_train_end(logs)
         return history
 
@@ -229,24 +312,29 @@ class Trainer:
                     validation_data: Any, validation_batch_size: int, validation_steps: Optional[int],
                     validation_freq: int, blas: Any = None) -> Dict[str, float]:
         batch_hooks = callback_list.wants_batch_hooks("train")
+        per_execution = self.steps_per_execution
         callback_list.on_train_begin()
         logs: Dict[str, float] = {}
         for epoch in range(self._resume_epoch(initial_epoch), epochs):
-            self._reset_metrics()
+            self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
+            step_logs: Any = {}
             for step, xb, yb, swb in adapter:
-                if batch_hooks:
+                position = step % per_execution  # hooks see one step per execution, named by its batches
+                if batch_hooks and position == 0:
                     callback_list.on_train_batch_begin(step)
-                self.train_step(xb, yb, swb)
+                step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
                 if blas is not None:
                     blas.step_done()
-                if not math.isfinite(self._last_loss):
-                    self._stop_on_invalid_loss(epoch, step, self._last_loss)
-                if batch_hooks:
-                    callback_list.on_train_batch_end(step, self._logs())
+                loss = step_logs.get("loss") if isinstance(step_logs, dict) else None
+                if loss is not None and not math.isfinite(float(loss)):
+                    self._stop_on_invalid_loss(epoch, step, adapter.steps, float(loss))
+                if batch_hooks and (position == per_execution - 1 or step == adapter.steps - 1
+                                    or self.stop_training):
+                    callback_list.on_train_batch_end(step, arguments.python_logs(step_logs))
                 if self.stop_training:
                     break
-            logs = self._logs()
+            logs = arguments.python_logs(step_logs)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
                 val_logs = self._evaluate_arrays(*validation_data, validation_batch_size, validation_steps,
@@ -264,42 +352,44 @@ class Trainer:
         self._resume_from_epoch = None
         return initial_epoch if resume is None else max(initial_epoch, int(resume))
 
-    def _stop_on_invalid_loss(self, epoch: int, step: int, value: float) -> None:
-        warnings.warn(f"Epoch {epoch + 1}, batch {step}: the loss became {value} — stopping training. Usual causes: "
-                      "a learning rate that is too high, or unscaled inputs. Lower the learning rate, scale the "
-                      "inputs, or add gradient clipping (`clipnorm=1.0` on the optimizer).", RuntimeWarning,
-                      stacklevel=3)
+    def _stop_on_invalid_loss(self, epoch: int, step: int, steps: int, value: float) -> None:
+        self._stopped_at = {"epoch": epoch, "batch": step + 1, "steps": steps, "loss": value}
+        warnings.warn(f"Epoch {epoch + 1}, batch {step + 1} of {steps}: the loss became {value} — stopping "
+                      "training. Usual causes: a learning rate that is too high, or unscaled inputs. Lower the "
+                      "learning rate, scale the inputs, or add gradient clipping (`clipnorm=1.0` on the "
+                      "optimizer).", RuntimeWarning, stacklevel=4)
         self.stop_training = True
 
     def _evaluate_arrays(self, x: Any, y: Any, sample_weight: Any, batch_size: int, steps: Optional[int] = None,
                          callback_list: Optional[CallbackList] = None) -> Dict[str, float]:
-        self._reset_metrics()
+        self.reset_metrics()
         self._start()
         adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=False, steps=steps)
         hooks = callback_list is not None and callback_list.wants_batch_hooks("test")
+        step_logs: Any = {}
         for step, xb, yb, swb in adapter:
             if hooks:
                 callback_list.on_test_batch_begin(step)
-            self.test_step(xb, yb, swb)
+            step_logs = self.test_step(da.pack_x_y_sample_weight(xb, yb, swb))
             if hooks:
-                callback_list.on_test_batch_end(step, self._logs())
-        return self._logs()
+                callback_list.on_test_batch_end(step, arguments.python_logs(step_logs))
+        return arguments.python_logs(step_logs)
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: Optional[int] = None, callbacks: Any = None,
                  return_dict: bool = False) -> Any:
         """Loss (and metrics) on the given data: a scalar, a list `[loss, *metrics]`, or a dict."""
         self._assert_compiled("evaluate")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = arguments.check_batch_size(batch_size)
         if y is None:
             raise ValueError("`evaluate()` needs targets `y`.")
+        level = arguments.verbosity(verbose)
         x, y, sample_weight = self._prepare(x, y, sample_weight)
         self._ensure_built(x)
         self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
-        verbose = _verbosity(verbose)
         steps_total = -(-da.num_samples(x) // batch_size) if steps is None else steps
-        callback_list = CallbackList(callbacks, model=self, steps=steps_total, verbose=verbose)
-        progbar = Progbar(steps_total, verbose=verbose) if verbose else None
+        callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=steps_total)
+        progbar = Progbar(steps_total, verbose=level) if level else None
         callback_list.on_test_begin()
         with threads.blas_threads(self, batch_size):
             logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
@@ -314,18 +404,20 @@ class Trainer:
     def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto", steps: Optional[int] = None,
                 callbacks: Any = None) -> Any:
         """Outputs for the inputs `x`, computed in batches; NumPy arrays (a list for several outputs)."""
-        batch_size = _check_batch_size(batch_size)
-        x = da.map_arrays(x, "x")
+        batch_size = arguments.check_batch_size(batch_size)
+        level = arguments.verbosity(verbose)
+        x = self._standardize_inputs(da.map_arrays(x, "x"))
         adapter = da.DataAdapter(x, None, None, batch_size, shuffle=False, steps=steps)
-        callback_list = CallbackList(callbacks, model=self, steps=adapter.steps)
-        progbar = Progbar(adapter.steps, verbose=_verbosity(verbose)) if _verbosity(verbose) else None
+        callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
+        progbar = Progbar(adapter.steps, verbose=level) if level else None
         callback_list.on_predict_begin()
         outputs: List[list] = []
         with no_grad(), threads.blas_threads(self, batch_size):
             for step, xb, _, _ in adapter:
                 callback_list.on_predict_batch_begin(step)
-                batch_out = self(xb, training=False)
-                outputs.append([o.data for o in self._outputs_list(batch_out)])
+                batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
+                outputs.append([o.data if isinstance(o, Tensor) else np.asarray(o)
+                                for o in self._outputs_list(batch_out)])
                 callback_list.on_predict_batch_end(step, {"outputs": batch_out})
         callback_list.on_predict_end()
         if not outputs:
@@ -357,68 +449,28 @@ class Trainer:
         self._ensure_built(x)
         self._check_differentiable()
         self._start()
-        self._reset_metrics()
-        self.train_step(x, y, sample_weight)
-        return self._batch_result(return_dict)
+        self.reset_metrics()
+        return self._batch_result(self.train_step(da.pack_x_y_sample_weight(x, y, sample_weight)), return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         self._assert_compiled("test_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight)
         self._ensure_built(x)
         self._start()
-        self._reset_metrics()
-        self.test_step(x, y, sample_weight)
-        return self._batch_result(return_dict)
+        self.reset_metrics()
+        return self._batch_result(self.test_step(da.pack_x_y_sample_weight(x, y, sample_weight)), return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
-        with no_grad():
-            out = self(da.map_arrays(x, "x"), training=False)
-        return self._pack_outputs([o.data for o in self._outputs_list(out)])
+        out = self.predict_step(da.pack_x_y_sample_weight(self._standardize_inputs(da.map_arrays(x, "x"))))
+        return self._pack_outputs([o.data if isinstance(o, Tensor) else np.asarray(o)
+                                   for o in self._outputs_list(out)])
 
-    def _batch_result(self, return_dict: bool) -> Any:
-        logs = self._logs()
+    @staticmethod
+    def _batch_result(step_logs: Any, return_dict: bool) -> Any:
+        logs = arguments.python_logs(step_logs)
         if return_dict:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
 
-def _batch_size(x: Any) -> int:
-    return x.shape[0] if hasattr(x, "shape") else len(da.flatten(x)[0])
-
-
-def _check_identifiers(loss: Any, metrics: Any, weighted_metrics: Any) -> None:
-    """Unknown loss or metric names fail in `compile()`, not at the first `fit()`."""
-    from neuronet import losses, metrics as metrics_module
-
-    for identifier in da.flatten(loss):
-        if isinstance(identifier, str):
-            losses.get(identifier)
-    for identifier in da.flatten(metrics) + da.flatten(weighted_metrics):
-        if isinstance(identifier, str) and identifier not in ("accuracy", "acc"):
-            metrics_module.get(identifier)
-
-
-def _unpack_validation(data: Any) -> tuple:
-    if not isinstance(data, (list, tuple)) or len(data) not in (2, 3):
-        raise ValueError("`validation_data` must be a tuple `(x_val, y_val)` or `(x_val, y_val, val_sample_weight)`."
-                         f" Received: {type(data).__name__} of length {len(data) if hasattr(data, '__len__') else '?'}")
-    return tuple(data) if len(data) == 3 else (data[0], data[1], None)
-
-
-def _class_weights_to_sample_weights(class_weight: dict, y: Any, sample_weight: Any) -> np.ndarray:
-    flat = da.flatten(y)
-    if len(flat) != 1:
-        raise ValueError("`class_weight` is only supported for models with a single output.")
-    labels = flat[0]
-    labels = np.argmax(labels, axis=-1) if labels.ndim > 1 and labels.shape[-1] > 1 else labels.reshape(len(labels))
-    labels = labels.astype(np.int64)
-    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
-    if missing:
-        raise ValueError(f"`class_weight` has no entry for classes {sorted(missing)} found in `y`. Expected a dict "
-                         "mapping every class index to a weight.")
-    table = np.zeros(max(int(k) for k in class_weight) + 1, dtype="float32")
-    for k, v in class_weight.items():
-        table[int(k)] = v
-    weights = table[labels]
-    return weights if sample_weight is None else weights * sample_weight

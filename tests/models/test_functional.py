@@ -147,3 +147,24 @@ def test_disconnected_graph():
     out = keras.layers.Dense(1)(b)
     with pytest.raises(ValueError, match="Graph disconnected.*'b'"):
         keras.Model(inputs=a, outputs=out)
+
+
+def test_unknown_keyword_is_refused_naming_it():
+    inputs = keras.Input(shape=(3,))
+    outputs = keras.layers.Dense(1)(inputs)
+    with pytest.raises(TypeError, match=r"\['nmae'\].*Accepted arguments: inputs, outputs, name, trainable"):
+        keras.Model(inputs, outputs, nmae="x")
+    with pytest.raises(TypeError, match="nmae='x'.*Accepted keyword arguments: name, trainable, dtype"):
+        keras.Model(nmae="x")
+
+
+def test_subclass_called_with_inputs_and_outputs_is_functional_with_its_methods():
+    class Custom(keras.Model):
+        def predict_step(self, data):
+            return super().predict_step(data) + 1.0
+
+    inputs = keras.Input(shape=(3,))
+    model = Custom(inputs, keras.layers.Dense(2, name="out")(inputs))
+    assert isinstance(model, Custom) and isinstance(model, keras.Model) and model.output_names == ["out"]
+    x = np.ones((4, 3), "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy() + 1.0, rtol=1e-6)

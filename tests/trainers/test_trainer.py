@@ -210,3 +210,72 @@ def test_custom_training_loop_with_gradient_tape():
     assert losses[-1] < losses[0] / 2
     with pytest.raises(RuntimeError, match="persistent"):
         tape.gradient(loss, model.trainable_variables)
+
+
+def test_history_params_record_verbose_as_given():
+    x, y = _data(64)
+    model = _classifier()
+    assert model.fit(x, y, verbose=0).params == {"verbose": 0, "epochs": 1, "steps": 2}
+    assert model.fit(x, y, verbose="auto").params["verbose"] == "auto"  # Keras 3 records "auto", not 1 or 2
+    assert model.fit(x, y, verbose=2, epochs=2).params == {"verbose": 2, "epochs": 2, "steps": 2}
+    with pytest.raises(ValueError, match="verbose"):
+        model.fit(x, y, verbose="loud")
+
+
+def test_steps_per_execution_runs_batch_hooks_once_per_execution():
+    x, y = _data(256)  # 8 batches of 32
+    model = keras.models.Sequential([keras.layers.Dense(2, activation="softmax", input_shape=[4])])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd", steps_per_execution=3)
+    assert model.steps_per_execution == 3
+    calls = []
+    record = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda b, logs: calls.append(("begin", b)),
+                                            on_train_batch_end=lambda b, logs: calls.append(("end", b)))
+    before = model.optimizer.iterations.numpy()
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[record])
+    assert calls == [("begin", 0), ("end", 2), ("begin", 3), ("end", 5), ("begin", 6), ("end", 7)]
+    assert model.optimizer.iterations.numpy() - before == 8  # every batch still trains
+    with pytest.raises(ValueError, match="steps_per_execution"):
+        model.compile(loss="mse", steps_per_execution=0)
+
+
+def test_run_eagerly_and_jit_compile_are_stored():
+    model = _classifier()
+    assert model.run_eagerly is False and model.jit_compile == "auto"
+    model.compile(loss="mse", run_eagerly=True)
+    assert model.run_eagerly is True and model.jit_compile is False
+    with pytest.warns(UserWarning, match="jit_compile"):
+        model.compile(loss="mse", run_eagerly=True, jit_compile=True)
+    assert model.jit_compile is False
+    model.compile(loss="mse", jit_compile=False)
+    assert model.run_eagerly is False and model.jit_compile is False
+    with pytest.raises(ValueError, match="jit_compile"):
+        model.compile(loss="mse", jit_compile="xla")
+
+
+def test_compile_with_too_many_losses_names_both_counts_and_changes_nothing():
+    x, y = _data(64)
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[4])])
+    model.compile(loss="mse", optimizer="sgd", metrics=["mae"])
+    optimizer = model.optimizer
+    with pytest.raises(ValueError, match=r"`loss` has 2 entries but the model has 1 output"):
+        model.compile(loss=["mse", "mse"], loss_weights=[0.9, 0.1], optimizer="adam")
+    assert model.optimizer is optimizer and model.loss == "mse"
+    history = model.fit(x, y, verbose=0)  # still compiled as before
+    assert list(history.history) == ["loss", "mae"]
+    model.compile(loss=["mse"], loss_weights=[0.5])  # one per output is fine
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(0.5 * np.mean((model.predict(x, verbose=0)[:, 0] - y) ** 2),
+                                                            rel=1e-5)
+
+
+def test_invalid_loss_stop_says_where_it_stopped(capsys):
+    x, y = _data(320)  # 10 batches
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[4])])
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1e6))
+    with pytest.warns(RuntimeWarning, match=r"batch \d+ of 10"):
+        history = model.fit(x, y * 1e6, epochs=3, verbose=2)
+    stop = history.stopped_at
+    assert stop["epoch"] == 0 and 1 <= stop["batch"] < 10 and stop["steps"] == 10
+    assert not np.isfinite(stop["loss"])
+    out = capsys.readouterr().out
+    assert f"{stop['batch']}/10" in out and f"Stopped at batch {stop['batch']} of 10" in out
+    assert _classifier().fit(*_data(64), verbose=0).stopped_at is None
