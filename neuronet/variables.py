@@ -25,7 +25,7 @@ class Variable(Tensor):
     array([1., 2., 3.], dtype=float32)
     """
 
-    __slots__ = ("name", "trainable", "path")
+    __slots__ = ("name", "trainable", "path", "constraint")
 
     def __init__(self, initializer: Any, shape: Any = None, dtype: Any = None, trainable: bool = True,
                  name: Optional[str] = None) -> None:
@@ -43,6 +43,7 @@ class Variable(Tensor):
         self.name = name or "variable"
         self.trainable = trainable
         self.path = self.name
+        self.constraint: Any = None  # a projection the optimizer applies after each update (Layer.add_weight)
 
     @property
     def value(self) -> Any:

@@ -7,13 +7,16 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from neuronet import backend, initializers, regularizers
+from neuronet import backend, constraints, initializers, ops, regularizers
 from neuronet.autodiff import Tensor
 from neuronet.layers.symbolic import KerasTensor
 from neuronet.metrics.metric import Metric
 from neuronet.variables import Variable
 
 _UIDS: Dict[str, int] = collections.defaultdict(int)
+# Losses added during a forward pass (`add_loss`, activity regularizers) belong to the latest outermost call:
+# `_CALLS[0]` counts the layer calls in progress, `_CALLS[1]` turns True once any such loss was added.
+_CALLS: list = [0, False]
 
 
 def reset_uids() -> None:
@@ -64,8 +67,12 @@ class Layer:
     def __init__(self, trainable: bool = True, name: Optional[str] = None, dtype: Any = None, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self._KWARGS)
         if unknown:
-            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {sorted(unknown)}")
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {sorted(unknown)}. "
+                            f"Accepted: trainable, name, dtype, {', '.join(self._KWARGS)}.")
         object.__setattr__(self, "_tracked", [])  # sublayers in assignment order
+        self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
+        self._initial_weights = kwargs.get("weights")  # tf.keras 2: set once the layer is built
+        self._losses: List[Any] = []
         self._trainable = trainable
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.dtype = dtype or backend.floatx()
@@ -131,6 +138,7 @@ class Layer:
         regularizer = regularizers.get(regularizer)
         if regularizer is not None:
             self._regularized.append((regularizer, variable))
+        variable.constraint = constraints.get(constraint)  # the optimizer applies it after each update
         return variable
 
     @property
@@ -155,9 +163,20 @@ class Layer:
 
     @property
     def losses(self) -> List[Any]:
-        """Regularization penalties of this layer and its sublayers (differentiable scalars)."""
-        own = [fn(variable) for fn, variable in self._regularized]
+        """Losses of the latest forward pass (`add_loss`, activity regularizers) and weight penalties,
+        of this layer and its sublayers (differentiable scalars)."""
+        own = self._losses + [fn(variable) for fn, variable in self._regularized]
         return own + [loss for layer in self._tracked for loss in layer.losses]
+
+    def add_loss(self, loss: Any) -> None:
+        """Add a scalar loss (a Tensor computed in `call()`) to `self.losses` for this forward pass."""
+        _CALLS[1] = True
+        self._losses.append(loss)
+
+    def _clear_losses(self) -> None:
+        self._losses.clear()
+        for layer in self._tracked:
+            layer._clear_losses()
 
     def get_weights(self) -> List[np.ndarray]:
         return [w.numpy() for w in self.weights]
@@ -188,6 +207,18 @@ class Layer:
         return inputs
 
     def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
+        if _CALLS[1] and not _CALLS[0]:  # an outermost call: forget the previous forward pass's losses
+            self._clear_losses()
+        _CALLS[0] += 1
+        try:
+            outputs = self._call(inputs, training, kwargs)
+        finally:
+            _CALLS[0] -= 1
+        if self.activity_regularizer is not None and not _is_symbolic(outputs):
+            self._add_activity_losses(outputs)
+        return outputs
+
+    def _call(self, inputs: Any, training: Any, kwargs: dict) -> Any:
         if self.built and inputs.__class__ is Tensor and not kwargs:  # the training step's path
             return self.call(inputs, training=training) if self._call_has_training else self.call(inputs)
         if _is_symbolic(inputs):
@@ -206,11 +237,28 @@ class Layer:
             self._output_shape = _map(lambda t: (None,) + tuple(t.shape[1:]), outputs)
         return outputs
 
+    def _add_activity_losses(self, outputs: Any) -> None:
+        """Keras 3: the regularizer of each output, divided by the batch size."""
+        from neuronet.trainers.data_adapter import flatten
+
+        for output in flatten(outputs):
+            penalty = self.activity_regularizer(output)
+            if output.ndim > 0:
+                penalty = ops.multiply(penalty, 1.0 / output.shape[0])
+            self.add_loss(penalty)
+
+    def _set_initial_weights(self) -> None:
+        """`weights=` given to the constructor (tf.keras 2) replaces the initial values once built."""
+        if self._initial_weights is not None:
+            weights, self._initial_weights = self._initial_weights, None
+            self.set_weights(weights)
+
     def _build_from(self, inputs: Any) -> None:
         shape = _map(lambda t: tuple(t.shape), inputs)
         self._build_shape = shape
         self.build(shape)
         self.built = True
+        self._set_initial_weights()
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """Output shape for an input shape (None for unknown sizes), by a dry run on zeros."""
@@ -220,11 +268,14 @@ class Layer:
                      leaf=is_shape)
         with no_grad():
             out = self(probe, training=False)
+        self._clear_losses()  # the dry run's activity losses are not a forward pass's
         return _map(lambda t: (None,) + tuple(t.shape[1:]), out)
 
     # --- config -----------------------------------------------------------------------
     def get_config(self) -> dict:
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:  # Keras 3 writes the key only when set
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = list(self._batch_input_shape)
         return config

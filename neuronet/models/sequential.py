@@ -93,6 +93,7 @@ class Sequential(Model):
                 layer.build(shape)
                 layer.built = True
                 layer._build_shape = shape
+                layer._set_initial_weights()
             shape = tuple(layer.compute_output_shape(shape))
             layer._output_shape = shape
         self._output_shape = shape

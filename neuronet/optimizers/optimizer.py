@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from neuronet import backend
+from neuronet.autodiff.graph import no_grad
 from neuronet.autodiff.tensor import Tensor
 from neuronet.optimizers import schedules
 from neuronet.variables import Variable
@@ -257,7 +258,8 @@ class Optimizer:
         for variable in variables:
             constraint = getattr(variable, "constraint", None)
             if constraint is not None:
-                variable.assign(constraint(variable))
+                with no_grad():  # a projection, not part of any gradient
+                    variable.assign(constraint(variable))
         self._iterations.data += 1
 
     def apply_engine_gradients(self, grads, variables):

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from neuronet import activations, initializers, regularizers
+from neuronet import activations, constraints, initializers, regularizers
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
 
@@ -21,6 +21,9 @@ class Dense(Layer):
         bias_initializer: Initializer for the bias (default zeros).
         kernel_regularizer: Regularizer for the kernel ("l1", "l2", or a regularizer object).
         bias_regularizer: Regularizer for the bias.
+        activity_regularizer: Regularizer of the output, added to `losses` at each call (divided by the batch size).
+        kernel_constraint: Constraint applied to the kernel after each optimizer step (e.g. `max_norm(2.0)`).
+        bias_constraint: Constraint applied to the bias after each optimizer step.
 
     Example:
     >>> Dense(4, activation="relu")(np.ones((2, 3))).shape
@@ -36,11 +39,7 @@ class Dense(Layer):
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. "
                              f"Received: units={units!r}")
-        for name, value in (("kernel_constraint", kernel_constraint), ("bias_constraint", bias_constraint),
-                            ("activity_regularizer", activity_regularizer)):
-            if value is not None:
-                raise ValueError(f"Dense: `{name}` is not supported by neuronet yet. Received: {value!r}")
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -48,6 +47,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         # Sigmoid is left unfused so that its output keeps the logits for binary cross-entropy.
         self._fused = {activations.linear: "linear", activations.relu: "relu",
                        activations.tanh: "tanh"}.get(self.activation)
@@ -58,11 +59,12 @@ class Dense(Layer):
             raise ValueError(f"Layer {self.name!r}: the last dimension of the inputs to a Dense layer should "
                              f"be defined. Found None. Full input shape received: {tuple(input_shape)}")
         self.kernel = self.add_weight(name="kernel", shape=(input_dim, self.units),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer)
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(name="bias", shape=(self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer)
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -87,8 +89,8 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": None,
-            "kernel_constraint": None,
-            "bias_constraint": None,
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
         })
         return config

@@ -82,3 +82,46 @@ def test_initializers_by_name():
     he = layers.Dense(400, kernel_initializer="he_normal")
     he(np.zeros((1, 400)))
     assert np.std(he.kernel.numpy()) == pytest.approx(np.sqrt(2 / 400), rel=0.05)
+
+
+def test_activity_regularizer_enters_losses_and_training_loss():
+    rng = np.random.default_rng(0)
+    x, y = rng.random((16, 4)).astype("float32"), rng.random((16, 3)).astype("float32")
+    dense = layers.Dense(3, activity_regularizer=keras.regularizers.L2(0.1), kernel_initializer="ones")
+    model = keras.Sequential([keras.Input(shape=(4,)), dense])
+    model.compile(optimizer="sgd", loss="mse")
+    out = x @ np.ones((4, 3))
+    # Keras 3.15 gives 3.5110974 here: the penalty is divided by the batch size.
+    expected = np.mean((out - y) ** 2) + 0.1 * np.sum(out ** 2) / 16
+    assert model.evaluate(x, y, batch_size=16, verbose=0) == pytest.approx(expected, rel=1e-6)
+    model(x[:4])
+    assert len(model.losses) == 1  # the latest forward pass only
+    assert float(model.losses[0].data) == pytest.approx(0.1 * np.sum(out[:4] ** 2) / 4, rel=1e-6)
+    assert dense.get_config()["activity_regularizer"]["config"] == {"l2": 0.1}
+    assert "activity_regularizer" not in layers.Flatten().get_config()  # Keras 3 writes it only when set
+    before = model.get_weights()[0].copy()
+    model.fit(x, np.zeros_like(y), epochs=1, batch_size=16, verbose=0)
+    plain = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, kernel_initializer="ones")])
+    plain.compile(optimizer="sgd", loss="mse")
+    plain.fit(x, np.zeros_like(y), epochs=1, batch_size=16, verbose=0)
+    assert not np.allclose(model.get_weights()[0], plain.get_weights()[0])  # the penalty changed the step
+    assert not np.allclose(model.get_weights()[0], before)
+
+
+def test_activity_regularizer_on_any_layer():
+    flatten = layers.Flatten(activity_regularizer="l1")
+    flatten(-np.ones((2, 3, 1)))
+    assert float(flatten.losses[0].data) == pytest.approx(0.01 * 6 / 2)
+
+
+def test_weights_argument_sets_initial_weights():
+    kernel, bias = np.arange(6.0).reshape(3, 2), np.array([1.0, -1.0])
+    model = keras.Sequential([layers.Dense(2, weights=[kernel, bias], input_shape=[3])])
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), kernel)
+    dense = layers.Dense(2, weights=[kernel, bias])
+    np.testing.assert_allclose(dense(np.ones((1, 3))).numpy(), [[7.0, 8.0]])
+    inputs = keras.Input(shape=(3,))
+    functional = keras.Model(inputs, layers.Dense(2, weights=[kernel, bias])(inputs))
+    np.testing.assert_array_equal(functional.layers[1].bias.numpy(), bias)
+    with pytest.raises(ValueError, match="expects 2 weights"):
+        layers.Dense(2, weights=[kernel])(np.ones((1, 3)))
