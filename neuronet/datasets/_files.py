@@ -4,7 +4,10 @@ A file is looked for, in order, in:
 
 1. `$NEURONET_DATA_DIR/<dataset>/<name>`, then `$NEURONET_DATA_DIR/<name>`;
 2. the cache, `$NEURONET_HOME/datasets/<dataset>/<name>` (`NEURONET_HOME` defaults to `~/.neuronet`);
-3. system directories that a loader names (Debian's `/usr/share/datasets/fashion-mnist/`);
+3. the caches users already have: Keras's `$KERAS_HOME/datasets/<dataset>/` and `$KERAS_HOME/datasets/`
+   (`KERAS_HOME` defaults to `~/.keras`), and the directories a loader adds (scikit-learn's
+   `~/scikit_learn_data/` for California housing);
+4. system directories that a loader names (Debian's `/usr/share/datasets/fashion-mnist/`);
 
 and only then downloaded into the cache, atomically (a temporary file renamed into place once verified).
 
@@ -29,6 +32,7 @@ import numpy as np
 
 DATA_DIR_ENV = "NEURONET_DATA_DIR"
 HOME_ENV = "NEURONET_HOME"
+KERAS_HOME_ENV = "KERAS_HOME"
 DOWNLOAD_TIMEOUT = 60  # seconds without data before a mirror counts as down
 
 
@@ -70,6 +74,12 @@ def cache_dir(dataset):
     return os.path.join(neuronet_home(), "datasets", dataset)
 
 
+def keras_cache_dirs(dataset):
+    """Returns Keras's dataset caches: `<KERAS_HOME or ~/.keras>/datasets/<dataset>` and `.../datasets`."""
+    keras_home = os.path.expanduser(os.environ.get(KERAS_HOME_ENV) or os.path.join("~", ".keras"))
+    return [os.path.join(keras_home, "datasets", dataset), os.path.join(keras_home, "datasets")]
+
+
 def search_dirs(dataset, system_dirs=()):
     """Returns the directories searched for `dataset`'s files, in order (see the module docstring)."""
     dirs = []
@@ -77,7 +87,8 @@ def search_dirs(dataset, system_dirs=()):
     if data_dir:
         data_dir = os.path.expanduser(data_dir)
         dirs += [os.path.join(data_dir, dataset), data_dir]
-    return dirs + [cache_dir(dataset)] + [path for path, _ in system_dirs]
+    dirs += [cache_dir(dataset)] + keras_cache_dirs(dataset)
+    return dirs + [os.path.expanduser(path) for path, _ in system_dirs]
 
 
 def find(name, dataset, system_dirs=()):
@@ -146,7 +157,7 @@ def read(files, dataset, system_dirs=()):
             if content is not None:
                 return content
             failures += errors
-    raise _not_found(files, dataset, system_dirs, failures)
+    raise _not_found(files, dataset, system_dirs, failures) from None
 
 
 def download(data_file, directory):
@@ -186,16 +197,19 @@ def download(data_file, directory):
 
 
 def _not_found(files, dataset, system_dirs, failures):
+    """One short paragraph: what is missing, where it was looked for, and how to provide it."""
     names = " or ".join(data_file.name for data_file in files)
-    places = [
-        f"the directory named by the {DATA_DIR_ENV} environment variable, as "
-        f"${DATA_DIR_ENV}/{dataset}/<file> or ${DATA_DIR_ENV}/<file>",
-        f"the cache directory {cache_dir(dataset)} (set {HOME_ENV} to move it)",
-    ] + [f"{path} ({description})" for path, description in system_dirs]
-    tried = "; ".join(failures) if failures else "no download source is known for it"
+    searched = ", ".join(dict.fromkeys(search_dirs(dataset, system_dirs)))
+    if failures:
+        reason = failures[0].split(": ", 1)[-1]  # the first source's error is enough to say why (offline, 404...)
+        download = f"downloading it failed ({reason})"
+    else:
+        download = "there is no source to download it from"
+    packages = [description for _, description in system_dirs if "apt install" in description]
+    package = f", or install the Debian/Ubuntu package (`{packages[0].split('`')[1]}`)" if packages else ""
     return DatasetNotFoundError(
-        f"Could not find {names} for the '{dataset}' dataset, and could not download it ({tried}). "
-        f"Place a copy in one of: " + "; ".join(places) + "."
+        f"No {dataset} data: {names} is in none of {searched}, and {download}. Set {DATA_DIR_ENV} to a "
+        f"directory holding the file (or a `{dataset}/` folder with it){package}."
     )
 
 

@@ -19,6 +19,7 @@ float32 dtype of Keras's `x` (assumed like `y`'s). If a copy of Keras's npz is f
 """
 
 import io
+import os
 import tarfile
 
 import numpy as np
@@ -68,9 +69,18 @@ FILES = (
 )
 
 
+def sklearn_data_home():
+    """scikit-learn's data home (`$SCIKIT_LEARN_DATA` or `~/scikit_learn_data`), searched for `cal_housing.tgz`.
+
+    scikit-learn itself keeps only a joblib pickle there (`cal_housing_py3.pkz`), which is never read: loading a
+    pickle can run code. A `cal_housing.tgz` or `cal_housing.data` placed there is found and verified.
+    """
+    return os.environ.get("SCIKIT_LEARN_DATA") or os.path.join("~", "scikit_learn_data")
+
+
 def _load_raw():
     """Returns the verified cal_housing.data as a float64 array of shape (20640, 9)."""
-    content = _files.read(FILES, DATASET)
+    content = _files.read(FILES, DATASET, system_dirs=((sklearn_data_home(), "scikit-learn's data home"),))
     return np.loadtxt(io.BytesIO(content), delimiter=",", dtype=np.float64)  # its SHA-256 fixes the shape
 
 

@@ -52,6 +52,8 @@ def isolated(tmp_path, monkeypatch):
     """
     monkeypatch.delenv(_files.DATA_DIR_ENV, raising=False)
     monkeypatch.setenv(_files.HOME_ENV, str(tmp_path / "home"))
+    monkeypatch.setenv(_files.KERAS_HOME_ENV, str(tmp_path / "keras_home"))
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "scikit_learn_data"))
     monkeypatch.setattr(fashion_mnist, "DEBIAN_DIR", str(tmp_path / "debian"))
     monkeypatch.setattr(urllib.request, "urlopen", _offline)
     return tmp_path
@@ -76,6 +78,8 @@ def test_search_order(isolated, monkeypatch):
         os.path.join("/data", "mnist"),
         "/data",
         os.path.join(str(isolated / "home"), "datasets", "mnist"),
+        os.path.join(str(isolated / "keras_home"), "datasets", "mnist"),  # keras.datasets' own cache
+        os.path.join(str(isolated / "keras_home"), "datasets"),  # where Keras keeps mnist.npz
         "/sys-dir",
     ]
     monkeypatch.delenv(_files.HOME_ENV)
@@ -151,13 +155,40 @@ def test_missing_everywhere_names_every_place(isolated):
     for expected in (
         _files.DATA_DIR_ENV,
         _files.cache_dir("fashion-mnist"),
+        str(isolated / "keras_home" / "datasets" / "fashion-mnist"),
         fashion_mnist.DEBIAN_DIR,
-        "dataset-fashion-mnist",
-        fashion_mnist.FILES["x_train"].urls[0],  # the first file load_data reads
+        "apt install dataset-fashion-mnist",
         "network is unreachable",
     ):
         assert expected in message
+    # One short paragraph, raised without a chain of earlier exceptions behind it.
+    assert "\n" not in message and len(message) < 700
+    assert info.value.__cause__ is None and info.value.__suppress_context__
     assert os.listdir(_files.cache_dir("fashion-mnist")) == []  # no partial download left
+
+
+def test_only_fashion_mnist_names_a_debian_package(isolated):
+    with pytest.raises(_files.DatasetNotFoundError) as info:
+        mnist.load_data()
+    assert "apt install" not in str(info.value) and _files.DATA_DIR_ENV in str(info.value)
+
+
+def test_keras_cache_is_searched_before_downloading(isolated, originals, monkeypatch):
+    paths, contents = originals
+    for name in fashion_mnist._CHECKSUMS:  # where keras.datasets.fashion_mnist.load_data() caches them
+        target = isolated / "keras_home" / "datasets" / "fashion-mnist" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(paths[name], target)
+    (x_train, y_train), _ = fashion_mnist.load_data()
+    assert x_train.shape == (60000, 28, 28) and y_train.shape == (60000,)
+    assert not os.path.exists(_files.cache_dir("fashion-mnist"))  # nothing was downloaded
+
+
+def test_scikit_learn_data_home_is_searched_for_california_housing(isolated, originals):
+    paths, contents = originals
+    home = isolated / "scikit_learn_data"
+    _put(home, "cal_housing.tgz", contents["cal_housing.tgz"])
+    assert california_housing.load_sklearn_version().data.shape == (20640, 8)
 
 
 def test_unwritable_cache_is_reported_as_not_found(isolated, monkeypatch):
