@@ -201,7 +201,9 @@ def _not_found(files, dataset, system_dirs, failures):
     names = " or ".join(data_file.name for data_file in files)
     searched = ", ".join(dict.fromkeys(search_dirs(dataset, system_dirs)))
     if failures:
-        reason = failures[0].split(": ", 1)[-1]  # the first source's error is enough to say why (offline, 404...)
+        reason = failures[0]  # the first source's error is enough to say why (offline, 404...)
+        if reason.startswith(("http://", "https://")):
+            reason = reason.split(": ", 1)[-1]
         download = f"downloading it failed ({reason})"
     else:
         download = "there is no source to download it from"
