@@ -1,22 +1,38 @@
-# The two commands of the README. Data: NEURONET_DATA_DIR if set, else ../shared/data when it
-# exists (this workplace's offline copy), else the loaders' cache / Debian package / download.
+# The two commands of the README: `make train` (the main job) and `make test`.
+#
+# Everything goes into a project virtual environment, .venv/ (Debian's and Ubuntu's system Python refuse
+# `pip install` outside one: "externally-managed-environment"). It is created with $(PYTHON) and reinstalled only
+# when pyproject.toml changes. Data sets: $NEURONET_DATA_DIR if set, else the loaders' caches, Debian's
+# dataset-fashion-mnist package, or a checksum-verified download.
 PYTHON ?= python3
-DATA_DIR := $(or $(NEURONET_DATA_DIR),$(abspath $(wildcard ../shared/data)))
-export NEURONET_DATA_DIR := $(DATA_DIR)
+VENV ?= .venv
+VENV_PYTHON := $(VENV)/bin/python
 
 .PHONY: install install-test train test benchmark
 
-install:
-	$(PYTHON) -m pip install --quiet -e ".[all]"
+# Creates .venv; where `venv` lacks ensurepip (Debian without python3-venv) says which package to install.
+$(VENV_PYTHON):
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create $(VENV) with $(PYTHON). On Debian/Ubuntu: apt install python3-venv (then run make again)."; \
+	  exit 1; }
+	@echo "Created the virtual environment $(abspath $(VENV)) (Python: $$($(VENV_PYTHON) -c 'import sys; print(sys.version.split()[0])'))"
 
-install-test:
-	$(PYTHON) -m pip install --quiet -e ".[test]"
+# One stamp per set of extras: pip runs again only when pyproject.toml is newer than the stamp.
+$(VENV)/.installed-%: pyproject.toml | $(VENV_PYTHON)
+	@echo "Installing neuronet[$*] into $(abspath $(VENV)) ..."
+	@$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
+	@touch $@
+	@echo "Installed: import neuronet with $(abspath $(VENV_PYTHON)) (or: . $(VENV)/bin/activate)"
+
+install: $(VENV)/.installed-all
+
+install-test: $(VENV)/.installed-test
 
 train: install
-	$(PYTHON) examples/fashion_mnist.py
+	$(VENV_PYTHON) examples/fashion_mnist.py
 
 test: install-test
-	$(PYTHON) -m pytest -q
+	$(VENV_PYTHON) -m pytest -q
 
 benchmark: install
-	$(PYTHON) benchmarks/bench_training.py
+	$(VENV_PYTHON) benchmarks/bench_training.py

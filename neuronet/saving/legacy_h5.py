@@ -35,7 +35,7 @@ def import_h5py() -> Any:
         import h5py
     except ImportError:
         raise ImportError("Saving and loading `.h5`, `.weights.h5` and `.keras` files needs h5py, which is not "
-                          "installed. Install it with `pip install neuronet[h5]` (or `pip install h5py`).") from None
+                          "installed. Install it with `pip install \"neuronet[h5]\"` (or `pip install h5py`).") from None
     return h5py
 
 

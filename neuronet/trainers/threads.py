@@ -46,7 +46,7 @@ def _get_controller() -> Any:
     global _controller
     if _controller is _UNSET:
         try:
-            import threadpoolctl  # optional: `pip install neuronet[fast]`
+            import threadpoolctl  # a core dependency; still guarded for installs that removed it
         except ImportError:
             _controller = None
         else:

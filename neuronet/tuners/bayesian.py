@@ -21,7 +21,7 @@ def _import_sklearn_gp():
         from sklearn.gaussian_process import kernels
     except ImportError as error:
         raise ImportError("BayesianOptimization needs scikit-learn: `pip install scikit-learn` (or "
-                          "`pip install neuronet[sklearn]`).") from error
+                          "`pip install \"neuronet[sklearn]\"`).") from error
     return gaussian_process.GaussianProcessRegressor, kernels
 
 

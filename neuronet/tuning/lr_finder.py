@@ -47,7 +47,7 @@ class LearningRateFinderResult:
             import matplotlib.pyplot as plt
         except ImportError as error:
             raise ImportError("Plotting the learning-rate finder's curve needs matplotlib: "
-                              "`pip install matplotlib`.") from error
+                              "`pip install \"neuronet[plot]\"` (or `pip install matplotlib`).") from error
         if ax is None:
             _, ax = plt.subplots()
         ax.plot(self.learning_rates, self.losses, alpha=0.35, label="loss per batch")

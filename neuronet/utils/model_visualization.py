@@ -9,7 +9,7 @@ def _import_pydot() -> Any:
     try:
         import pydot
     except ImportError:
-        raise ImportError("plot_model needs pydot and Graphviz: `pip install pydot` and install Graphviz "
+        raise ImportError("plot_model needs pydot and Graphviz: `pip install \"neuronet[plot]\"` (or `pip install pydot`) and Graphviz "
                           "(e.g. `apt-get install graphviz`, `brew install graphviz`).") from None
     return pydot
 

@@ -11,7 +11,7 @@ def _pyplot(headless: bool) -> Any:
         import matplotlib
     except ImportError:
         raise ImportError("Plotting learning curves needs matplotlib: `pip install matplotlib` "
-                          "(or `pip install neuronet[plot]`).") from None
+                          "(or `pip install \"neuronet[plot]\"`).") from None
     if headless:
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt

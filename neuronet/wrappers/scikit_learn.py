@@ -35,7 +35,7 @@ try:
     from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted, column_or_1d
 except ImportError as _error:  # pragma: no cover - scikit-learn is a test dependency
     raise ImportError("`keras.wrappers.scikit_learn` needs scikit-learn. Install it with `pip install scikit-learn` "
-                      "(or `pip install neuronet[sklearn]`).") from _error
+                      "(or `pip install \"neuronet[sklearn]\"`).") from _error
 
 _WRAPPER_PARAMS = ("random_state",)
 _META = "meta"

@@ -8,6 +8,8 @@ import pytest
 
 from neuronet.datasets import _files, california_housing
 
+pytestmark = pytest.mark.requires_data("california_housing")
+
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):

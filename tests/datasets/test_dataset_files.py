@@ -88,6 +88,7 @@ def test_search_order(isolated, monkeypatch):
 
 
 @pytest.mark.parametrize("layout", ["<dir>/<dataset>/<file>", "<dir>/<file>"])
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_reads_from_data_dir_in_both_layouts(isolated, originals, monkeypatch, layout):
     data_dir = isolated / "data"
     directory = data_dir / "fashion-mnist" if layout.count("/") == 2 else data_dir
@@ -97,6 +98,7 @@ def test_reads_from_data_dir_in_both_layouts(isolated, originals, monkeypatch, l
     assert content == gzip.decompress(originals[1][LABELS])
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_data_dir_wins_over_cache(isolated, originals, monkeypatch):
     _put(_files.cache_dir("fashion-mnist"), LABELS, b"not the labels")  # would fail if it were read
     _put(isolated / "data", LABELS, originals[1][LABELS])
@@ -104,6 +106,7 @@ def test_data_dir_wins_over_cache(isolated, originals, monkeypatch):
     assert _files.read(fashion_mnist.FILES["y_train"], "fashion-mnist")[:4] == b"\0\0\x08\x01"
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_debian_copy_with_normalised_gzip_header_is_accepted(isolated, originals):
     debian = _debianize(originals[1][LABELS])
     assert _files.sha256(debian) != fashion_mnist.FILES["y_train"].sha256
@@ -113,6 +116,7 @@ def test_debian_copy_with_normalised_gzip_header_is_accepted(isolated, originals
     assert content == gzip.decompress(originals[1][LABELS])
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_load_data_from_debian_dir(isolated, originals):
     paths, contents = originals
     os.makedirs(fashion_mnist.DEBIAN_DIR)
@@ -127,6 +131,7 @@ def test_load_data_from_debian_dir(isolated, originals):
 
 
 @pytest.mark.parametrize("damage", ["flipped bytes", "other data", "truncated"])
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_corrupted_file_is_rejected_with_both_checksums(isolated, originals, monkeypatch, damage):
     gz = originals[1][LABELS]
     if damage == "flipped bytes":
@@ -173,6 +178,7 @@ def test_only_fashion_mnist_names_a_debian_package(isolated):
     assert "apt install" not in str(info.value) and _files.DATA_DIR_ENV in str(info.value)
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_keras_cache_is_searched_before_downloading(isolated, originals, monkeypatch):
     paths, contents = originals
     for name in fashion_mnist._CHECKSUMS:  # where keras.datasets.fashion_mnist.load_data() caches them
@@ -184,6 +190,7 @@ def test_keras_cache_is_searched_before_downloading(isolated, originals, monkeyp
     assert not os.path.exists(_files.cache_dir("fashion-mnist"))  # nothing was downloaded
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_scikit_learn_data_home_is_searched_for_california_housing(isolated, originals):
     paths, contents = originals
     home = isolated / "scikit_learn_data"
@@ -210,6 +217,7 @@ def _serving(responses):
     return urlopen
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_download_verifies_and_caches_atomically(isolated, originals, monkeypatch):
     data_file = fashion_mnist.FILES["y_train"]
     first, second = data_file.urls[:2]
@@ -235,6 +243,7 @@ def test_download_with_wrong_bytes_caches_nothing(isolated, monkeypatch):
     assert os.listdir(_files.cache_dir("fashion-mnist")) == []
 
 
+@pytest.mark.requires_data("fashion-mnist", "california_housing")
 def test_california_from_archive_and_download(isolated, originals, monkeypatch):
     archive = originals[1]["cal_housing.tgz"]
     url = california_housing.FILES[1].urls[0]

@@ -8,6 +8,8 @@ import pytest
 
 from neuronet.datasets import fashion_mnist
 
+pytestmark = pytest.mark.requires_data("fashion-mnist")
+
 
 @pytest.fixture(scope="module")
 def data():

@@ -8,6 +8,8 @@ import pytest
 
 from neuronet.datasets import mnist
 
+pytestmark = pytest.mark.requires_data("mnist")
+
 
 @pytest.fixture(scope="module")
 def data():

@@ -29,6 +29,7 @@ def _housing_sequential_mse(epochs=20):
     return model.evaluate(X_test, y_test, verbose=0)
 
 
+@pytest.mark.requires_data("fashion-mnist")
 def test_fashion_mnist_classifier_reaches_88_percent():
     fashion_mnist = keras.datasets.fashion_mnist
     (X_train_full, y_train_full), (X_test, y_test) = fashion_mnist.load_data()
@@ -49,10 +50,12 @@ def test_fashion_mnist_classifier_reaches_88_percent():
     assert np.array_equal(np.argmax(y_proba, axis=-1), y_test[:3])  # ankle boot, pullover, trouser
 
 
+@pytest.mark.requires_data("california_housing")
 def test_housing_regressor_mse_near_035():
     assert _housing_sequential_mse() < 0.42
 
 
+@pytest.mark.requires_data("california_housing")
 def test_wide_and_deep_on_housing_comparable_to_sequential():
     (X_train, y_train), (X_valid, y_valid), (X_test, y_test) = _housing()
     split = lambda x: (x[:, :5], x[:, 2:])  # noqa: E731  wide: features 0-4, deep: features 2-7

@@ -174,7 +174,21 @@ def test_every_example_is_checked():
     assert examples == set(CHECKS), f"untested: {examples - set(CHECKS)}; missing: {set(CHECKS) - examples}"
 
 
-@pytest.mark.parametrize("name", sorted(CHECKS))
+def _datasets_used(name):
+    """The real data sets an example reads, from its source (for `requires_data`)."""
+    source = (EXAMPLES_DIR / name).read_text()
+    used = []
+    if re.search(r"load_housing|california_housing", source):
+        used.append("california_housing")
+    if re.search(r"load_images\(\s*\"mnist\"|datasets\.mnist", source):
+        used.append("mnist")
+    if re.search(r"load_images\(\s*(\"fashion_mnist\")?\s*\)|fashion_mnist", source):
+        used.append("fashion-mnist")
+    return used
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.requires_data(*_datasets_used(name)))
+                                  for name in sorted(CHECKS)])
 def test_example_runs_in_fast_mode(name, tmp_path):
     output, out = _run(name, tmp_path)
     CHECKS[name](output, out)

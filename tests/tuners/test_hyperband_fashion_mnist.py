@@ -20,6 +20,7 @@ def build_model(hp):
 
 
 @pytest.mark.slow
+@pytest.mark.requires_data("fashion-mnist")
 def test_hyperband_on_fashion_mnist_follows_the_schedule_and_learns(tmp_path):
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train, y_train = (x_train[:5000] / 255.0).astype("float32"), y_train[:5000]

@@ -178,6 +178,7 @@ def test_docstring_examples_run():
 
 
 @pytest.mark.slow
+@pytest.mark.requires_data("fashion-mnist")
 def test_suggested_rate_trains_fashion_mnist_at_least_as_well_as_the_default():
     (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
     x_train, y_train = (x_train[:10000] / 255.0).astype("float32"), y_train[:10000]

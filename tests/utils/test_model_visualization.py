@@ -12,6 +12,7 @@ def _model():
     return keras.Model(inputs=[a, b], outputs=out)
 
 
+@pytest.mark.requires_graphviz
 def test_plot_model_writes_png_with_graph(tmp_path):
     path = keras.utils.plot_model(_model(), to_file=str(tmp_path / "model.png"), show_shapes=True)
     with open(path, "rb") as f:

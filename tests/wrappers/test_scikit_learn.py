@@ -94,6 +94,7 @@ def test_tf_keras_path_resolves():
         _ = keras.wrappers.SKLearnRegressor
 
 
+@pytest.mark.requires_data("california_housing")
 def test_regressor_fit_predict_and_score_is_negative_loss():
     x_train, x_test, y_train, y_test = housing()
     reg = KerasRegressor(build_model, verbose=0)
@@ -106,6 +107,7 @@ def test_regressor_fit_predict_and_score_is_negative_loss():
     assert reg.score(x_test, y_test) < 0  # higher is better, as scikit-learn expects
 
 
+@pytest.mark.requires_data("california_housing")
 def test_build_function_parameters_are_estimator_parameters():
     reg = KerasRegressor(build_model, n_neurons=7, epochs=2, verbose=0)
     assert reg.get_params() == {"build_fn": build_model, "n_neurons": 7, "epochs": 2, "verbose": 0}
@@ -122,6 +124,7 @@ def test_build_function_parameters_are_estimator_parameters():
         _ = reg.model
 
 
+@pytest.mark.requires_data("california_housing")
 def test_fit_arguments_at_construction_are_overridden_by_fit():
     x_train, x_test, y_train, y_test = housing(300)
     counter = CountEpochs()
@@ -134,6 +137,7 @@ def test_fit_arguments_at_construction_are_overridden_by_fit():
     assert reg.history_.epoch == [0, 1, 2]
 
 
+@pytest.mark.requires_data("california_housing")
 def test_unknown_parameter_is_named_before_any_training():
     built = []
 
@@ -161,6 +165,7 @@ def test_build_function_must_return_a_compiled_model():
         KerasRegressor(build_fn=3).fit(np.ones((4, 2)), np.ones(4))
 
 
+@pytest.mark.requires_data("california_housing")
 def test_random_state_makes_fits_repeatable_and_meta_describes_the_data():
     x_train, x_test, y_train, _ = housing(300)
     seen = {}
@@ -189,6 +194,7 @@ def test_regressor_targets_column_vector_and_multi_output():
     assert KerasRegressor(build, verbose=0).fit(x, x[:, :2]).predict(x).shape == (64, 2)
 
 
+@pytest.mark.requires_data("california_housing")
 def test_pickle_stores_config_weights_and_optimizer_state_not_the_model():
     x_train, x_test, y_train, y_test = housing(400)
     counter = CountEpochs()
@@ -212,6 +218,7 @@ def test_unfitted_estimator_pickles_too():
     assert restored.get_params() == {"build_fn": build_model, "n_neurons": 3}
 
 
+@pytest.mark.requires_data("california_housing")
 def test_randomized_search_over_build_parameters():
     x_train, x_test, y_train, y_test = housing(600)
     params = {"n_hidden": [0, 1, 2], "n_neurons": np.arange(1, 30),
@@ -225,6 +232,7 @@ def test_randomized_search_over_build_parameters():
     assert len(best.history_.epoch) == 2  # the refit got the fit arguments too
 
 
+@pytest.mark.requires_data("california_housing")
 def test_n_jobs_minus_one_runs_fits_in_process_workers(tmp_path):
     x_train, _, y_train, _ = housing(300)
     reg = KerasRegressor(build_logging_pid, log_dir=str(tmp_path), epochs=2, verbose=0)

@@ -15,6 +15,7 @@ import neuronet as keras
 
 
 @pytest.mark.slow
+@pytest.mark.requires_data("california_housing")
 def test_chapter_random_search_beats_the_hand_picked_model():
     keras.utils.set_random_seed(42)
     housing = keras.datasets.california_housing.load_sklearn_version()

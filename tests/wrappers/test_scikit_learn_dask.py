@@ -9,6 +9,7 @@ import logging
 import os
 
 import joblib
+import pytest
 import numpy as np
 import scipy.stats
 from sklearn.model_selection import RandomizedSearchCV, train_test_split
@@ -32,6 +33,7 @@ def build_model(n_hidden=1, n_neurons=30, learning_rate=3e-3, input_shape=[8], l
     return model
 
 
+@pytest.mark.requires_data("california_housing")
 def test_random_search_on_a_dask_local_cluster(tmp_path):
     from dask.distributed import Client, LocalCluster, get_task_stream
 
