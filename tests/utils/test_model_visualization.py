@@ -23,7 +23,7 @@ def test_plot_model_writes_png_with_graph(tmp_path):
 
 def test_sequential_edges():
     model = keras.models.Sequential([keras.layers.Dense(3, input_shape=[2]), keras.layers.Dense(1)])
-    assert keras.utils.model_to_dot(model).to_string().count("->") == 1
+    assert keras.utils.model_to_dot(model).to_string().count("->") == 2  # Input box -> dense -> dense_1
 
 
 def test_missing_pydot_gives_clear_error(monkeypatch, tmp_path):
@@ -37,3 +37,23 @@ def test_missing_pydot_gives_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match="pip install pydot"):
         keras.utils.plot_model(_model(), to_file=str(tmp_path / "m.png"))
+
+
+def test_show_shapes_gives_input_and_output_shapes_and_an_input_box_for_sequential():
+    model = keras.Sequential([keras.layers.Flatten(input_shape=[28, 28]), keras.layers.Dense(300, activation="relu"),
+                              keras.layers.Dense(10, activation="softmax")])
+    dot = keras.utils.model_to_dot(model, show_shapes=True)
+    labels = {node.get_label() for node in dot.get_nodes() if node.get_label()}
+    assert any("input_layer (InputLayer)" in label and "Output shape: (None, 28, 28)" in label for label in labels)
+    assert any("flatten (Flatten)" in label and "Input shape: (None, 28, 28)" in label
+               and "Output shape: (None, 784)" in label for label in labels)
+    assert any("Input shape: (None, 784)" in label and "Output shape: (None, 300)" in label for label in labels)
+    assert dot.to_string().count("->") == 3  # input -> flatten -> dense -> dense
+
+
+def test_functional_merge_lists_every_input_shape():
+    a, b = keras.Input(shape=[5], name="wide"), keras.Input(shape=[6], name="deep")
+    merged = keras.layers.concatenate([a, keras.layers.Dense(30)(b)])
+    model = keras.Model([a, b], keras.layers.Dense(1)(merged))
+    labels = [node.get_label() for node in keras.utils.model_to_dot(model, show_shapes=True).get_nodes()]
+    assert any("Input shape: (None, 5), (None, 30)" in str(label) for label in labels)
