@@ -41,6 +41,9 @@ class LearningRateFinderResult:
                 f"learning_rates=[{self.learning_rates[0]:.3g} .. {self.learning_rates[-1]:.3g}], "
                 f"exploded={self.exploded})")
 
+    def _useful_y_range(self) -> tuple:
+        return _useful_y_range_of(np.asarray(self.smoothed_losses, dtype=float))
+
     def plot(self, ax: Any = None, show_suggestion: bool = True) -> Any:
         """Loss against learning rate on a log x-axis (needs matplotlib); returns the matplotlib Axes."""
         try:
@@ -52,16 +55,28 @@ class LearningRateFinderResult:
             _, ax = plt.subplots()
         ax.plot(self.learning_rates, self.losses, alpha=0.35, label="loss per batch")
         ax.plot(self.learning_rates, self.smoothed_losses, label="smoothed loss")
-        if show_suggestion:
-            ax.axvline(self.suggestion, color="r", linestyle="--", label=f"suggested rate {self.suggestion:.2g}")
         ax.set_xscale("log")
-        low, high = np.nanmin(self.smoothed_losses), np.nanmax(self.smoothed_losses)
-        ax.set_ylim(low - 0.1 * (high - low), high + 0.1 * (high - low))  # raw spikes would hide the dip
+        ax.set_ylim(*self._useful_y_range())  # the explosion would flatten the dip that matters
+        if show_suggestion:
+            ax.axvline(self.suggestion, color="r", linestyle="--", label=f"suggested rate {self.suggestion:.3g}")
+            at = int(np.argmin(np.abs(np.log(self.learning_rates) - np.log(self.suggestion))))
+            ax.plot([self.learning_rates[at]], [self.smoothed_losses[at]], "o", color="r")
         ax.set_xlabel("Learning rate")
         ax.set_ylabel("Loss")
         ax.grid(True)
         ax.legend()
         return ax
+
+
+def _useful_y_range_of(smoothed: np.ndarray) -> tuple:
+    """From just below the lowest smoothed loss to a little above the level before the dip (the starting plateau)."""
+    finite = np.where(np.isfinite(smoothed), smoothed, np.nan)
+    if np.all(np.isnan(finite)):
+        return 0.0, 1.0
+    lowest_at = int(np.nanargmin(finite))
+    low, high = float(finite[lowest_at]), float(np.nanmax(finite[: lowest_at + 1]))
+    span = (high - low) or abs(high) or 1.0
+    return low - 0.1 * span, high + 0.25 * span
 
 
 def find_learning_rate(model: Any, x: Any, y: Any = None, batch_size: int = 32, steps: Optional[int] = None,

@@ -32,15 +32,41 @@ def _groups(history: Dict[str, List[float]], metrics: Optional[Sequence[str]]) -
 
 
 def y_limits(values: np.ndarray) -> Tuple[float, float]:
-    """Limits that show the interesting part: early spikes (first-epoch losses) do not flatten the rest."""
+    """Limits that show the interesting part: early spikes (first-epoch losses) do not flatten the rest.
+
+    A value is an outlier when it lies more than three inter-decile ranges above the median; the limits cover
+    every other value (outliers are then marked at the edge by `plot_history`, never silently cut).
+    """
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return 0.0, 1.0
-    low, high = float(finite.min()), float(np.percentile(finite, 95) if finite.size > 10 else finite.max())
-    if low >= 0 and float(finite.max()) <= 1:
+    if float(finite.min()) >= 0 and float(finite.max()) <= 1:
         return 0.0, 1.0  # values in [0, 1] (accuracies, small losses): the book's set_ylim(0, 1)
+    median, spread = float(np.median(finite)), float(np.percentile(finite, 90) - np.percentile(finite, 10))
+    kept = finite[finite <= median + 3 * (spread or abs(median) or 1.0)] if finite.size > 3 else finite
+    low, high = float(kept.min()), float(kept.max())
     margin = 0.05 * (high - low or abs(high) or 1.0)
     return low - margin, high + margin
+
+
+def _whole_epochs() -> Any:
+    """Ticks on whole epochs only (no 2.5), at most about ten of them."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=10, integer=True, min_n_ticks=1)
+
+
+def _mark_clipped(ax: Any, line: Any, low: float, high: float) -> None:
+    """Points outside the y-limits (a first-epoch loss far above the rest) are marked at the edge with their value."""
+    for x, y in zip(line.get_xdata(), line.get_ydata()):
+        if np.isfinite(y) and (y > high or y < low):
+            above = y > high
+            ax.plot([x], [high if above else low], marker="^" if above else "v", color=line.get_color(),
+                    markersize=9, clip_on=False, linestyle="none")
+            ax._neuronet_marks = getattr(ax, "_neuronet_marks", 0) + 1  # stack the labels of nearby marks
+            ax.annotate(f"{line.get_label()} {y:.3g} (off scale)", (x, high if above else low),
+                        textcoords="offset points", xytext=(8, (-12 if above else 4) * ax._neuronet_marks),
+                        color=line.get_color(), fontsize=8, annotation_clip=False)
 
 
 def plot_history(history: Any, metrics: Optional[Sequence[str]] = None, to_file: Optional[str] = None,
@@ -70,7 +96,11 @@ def plot_history(history: Any, metrics: Optional[Sequence[str]] = None, to_file:
             series = np.asarray(logs[key], dtype=float)
             ax.plot(epochs[: len(series)] + 1 + shift, series, "o-" if len(series) < 30 else "-", label=key)
             values.append(series)
-        ax.set_ylim(*y_limits(np.concatenate(values)))
+        low, high = y_limits(np.concatenate(values))
+        ax.set_ylim(low, high)
+        for line in list(ax.get_lines()):
+            _mark_clipped(ax, line, low, high)
+        ax.xaxis.set_major_locator(_whole_epochs())
         ax.set_ylabel(name)
         ax.grid(True)
         ax.legend()

@@ -179,6 +179,21 @@ def test_docstring_examples_run():
 
 
 @pytest.mark.slow
+def test_plot_clips_the_explosion_and_marks_the_suggestion():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    rates = np.geomspace(1e-5, 10.0, 60)
+    smoothed = np.concatenate([np.full(30, 2.3), np.linspace(2.3, 0.5, 20), np.geomspace(0.5, 1e4, 10)])
+    result = LearningRateFinderResult(rates, smoothed, smoothed, suggestion=float(rates[45]), exploded=True)
+    ax = result.plot()
+    low, high = ax.get_ylim()
+    assert low < 0.5 and 2.3 < high < 3.0  # the plateau and the dip fill the axis; 1e4 is off the top
+    assert any("suggested rate" in line.get_label() for line in ax.get_lines())
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert dots and dots[0].get_xdata()[0] == pytest.approx(rates[45])
+
+
 @pytest.mark.requires_data("fashion-mnist")
 def test_suggested_rate_trains_fashion_mnist_at_least_as_well_as_the_default():
     # Deterministic on any machine: fixed seeds and one BLAS thread (thread counts change the last bits of every

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import neuronet as keras
-from neuronet.utils.plotting import y_limits
+from neuronet.utils.plotting import plot_history, y_limits
 
 
 def _history():
@@ -43,3 +43,20 @@ def test_pandas_dataframe_plot_works_like_keras(tmp_path):
     frame = pd.DataFrame(_history().history)
     ax = frame.plot(figsize=(8, 5))
     assert {line.get_label() for line in ax.get_lines()} == {"loss", "accuracy", "val_loss", "val_accuracy"}
+
+
+def test_epoch_ticks_are_whole_numbers_and_an_off_scale_first_loss_is_marked(tmp_path):
+    loss = [25.0] + [0.35 + 0.5 * np.exp(-e / 5) for e in range(1, 30)]
+    fig = plot_history({"loss": loss, "val_loss": [value + 0.02 for value in loss[1:]] + [0.4]},
+                       to_file=str(tmp_path / "curves.png"))
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    low, high = ax.get_ylim()
+    assert high < 25.0 and max(loss[1:]) <= high  # the spike is off scale, every other value is shown
+    assert any("loss 25 (off scale)" in text.get_text() for text in ax.texts)
+
+
+def test_no_mark_when_every_value_is_on_scale(tmp_path):
+    fig = plot_history({"loss": [1.0, 0.8, 0.7], "val_loss": [0.9, 0.8, 0.75]})
+    assert not fig.axes[0].texts
