@@ -1,18 +1,18 @@
 """Checks and conversions of the arguments of `compile`, `fit`, `evaluate` and `predict`."""
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
 from neuronet.trainers import data_adapter as da
+from neuronet.utils import progbar
 
 
 def verbosity(verbose: Any) -> int:
-    """The progress level a `verbose` argument means: "auto" is 1 on a terminal, 2 in a log."""
+    """The progress level a `verbose` argument means: "auto" is 1 on a terminal or in Jupyter, 2 in a log."""
     if verbose == "auto":
-        return 1 if sys.stdout.isatty() else 2
+        return 1 if progbar.is_interactive() else 2
     if not isinstance(verbose, (int, np.integer)):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
     return int(verbose)

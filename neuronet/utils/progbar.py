@@ -1,6 +1,7 @@
 """Progbar: Keras-style progress output, a live bar on a terminal and plain lines in logs."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any, Iterable, Optional, Tuple
@@ -22,13 +23,29 @@ def _format_per_step(seconds: float) -> str:
     return f"{seconds * 1e6:.0f}us/step"
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter (IPython kernel) session, whose output cell redraws a line on a carriage return."""
+    if "ipykernel" not in sys.modules:
+        return False
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def is_interactive(stream: Any = None) -> bool:
+    """Whether progress can be redrawn in place: a terminal, a Jupyter notebook, or PyCharm's console."""
+    stream = stream or sys.stdout
+    if hasattr(stream, "isatty") and stream.isatty():
+        return True
+    return stream in (sys.stdout, sys.stderr) and (in_notebook() or "PYCHARM_HOSTED" in os.environ)
+
+
 class Progbar:
     """Displays progress over `target` steps.
 
     Args:
         target: total number of steps, or None if unknown.
-        verbose: 1 = a bar redrawn in place (at most every `interval` seconds, only on a
-            terminal; in a log file only the final line is written), 2 = one line at the end.
+        verbose: 1 = a bar redrawn in place (at most every `interval` seconds, on a terminal or in a
+            Jupyter notebook; in a log file only the final line is written), 2 = one line at the end.
         interval: minimum seconds between redraws.
     """
 
@@ -36,7 +53,7 @@ class Progbar:
                  stream: Any = None) -> None:
         self.target, self.width, self.verbose, self.interval = target, width, verbose, interval
         self.stream = stream or sys.stdout
-        self.dynamic = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.dynamic = is_interactive(self.stream)
         self.start = time.time()
         self.last_update = 0.0
 
