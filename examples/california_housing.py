@@ -6,7 +6,7 @@ loader, plus scikit-learn's `train_test_split` and `StandardScaler`. One output 
 Run: python examples/california_housing.py                  (20 epochs)
      NEURONET_FAST=1 python examples/california_housing.py   (2 epochs on 2,000 rows)
 """
-from _common import FAST, FAST_ROWS, epochs
+from _common import FAST, FAST_ROWS, epochs, summary
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -35,7 +35,8 @@ model.compile(loss="mean_squared_error", optimizer=keras.optimizers.SGD(learning
 history = model.fit(X_train, y_train, epochs=epochs(20, fast=2), validation_data=(X_valid, y_valid))
 mse_test = model.evaluate(X_test, y_test)
 X_new = X_test[:3]  # pretend these are new districts
-y_pred = model.predict(X_new)
+y_pred = model.predict(X_new, verbose=0)
 print("predictions:", y_pred.ravel().round(2), "actual:", y_test[:3].round(2))
 print(f"final validation MSE: {history.history['val_loss'][-1]:.4f}")
 print(f"test MSE: {mse_test:.4f}")
+summary(f"`test MSE: {mse_test:.4f}` (final validation MSE {history.history['val_loss'][-1]:.4f})")

@@ -8,7 +8,7 @@ Run: python examples/checkpoints_and_early_stopping.py                  (up to 1
      NEURONET_FAST=1 python examples/checkpoints_and_early_stopping.py   (up to 3 epochs, patience 1, on 2,000 rows)
 """
 import numpy as np
-from _common import FAST, epochs, load_housing, output_path
+from _common import FAST, epochs, load_housing, output_path, summary
 
 import neuronet as keras
 
@@ -32,16 +32,21 @@ history = model.fit(X_train, y_train, epochs=epochs(10, fast=2), validation_data
 model = keras.models.load_model(checkpoint_path)  # roll back to the best model
 mse_test = model.evaluate(X_test, y_test)
 best_epoch = int(np.argmin(history.history["val_loss"])) + 1
-print(f"checkpoint {checkpoint_path}: best val_loss {min(history.history['val_loss']):.4f} at epoch {best_epoch}; "
-      f"test MSE of the restored model {mse_test:.4f}")
+best_val_loss, checkpoint_mse = min(history.history["val_loss"]), mse_test
+print(f"checkpoint {checkpoint_path}: best val_loss {best_val_loss:.4f} at epoch {best_epoch}; "
+      f"test MSE of the restored model {checkpoint_mse:.4f}")
 
 # -- 2. Early stopping: ask for 100 epochs, stop after `patience` epochs without progress ----------------------------
 early_stopping_cb = keras.callbacks.EarlyStopping(patience=1 if FAST else 10, restore_best_weights=True)
 history = model.fit(X_train, y_train, epochs=epochs(100, fast=3), validation_data=(X_valid, y_valid),
                     callbacks=[checkpoint_cb, early_stopping_cb])
-mse_test = model.evaluate(X_test, y_test)
+mse_test = model.evaluate(X_test, y_test, verbose=0)
 val_losses = history.history["val_loss"]
 print(f"early stopping: trained {len(val_losses)} of {epochs(100, fast=3)} epochs "
       f"(stopped_epoch={early_stopping_cb.stopped_epoch}); weights restored from epoch "
       f"{int(np.argmin(val_losses)) + 1}, val_loss {min(val_losses):.4f}")
 print(f"test MSE: {mse_test:.4f}")
+summary(f"ModelCheckpoint(save_best_only): best val_loss {best_val_loss:.4f} at epoch {best_epoch}, restored "
+        f"model's test MSE {checkpoint_mse:.4f}; EarlyStopping(patience=10, restore_best_weights=True): trained "
+        f"{len(val_losses)} of 100 epochs, weights of epoch {int(np.argmin(val_losses)) + 1} (val_loss "
+        f"{min(val_losses):.4f}), `test MSE: {mse_test:.4f}`")

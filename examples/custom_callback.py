@@ -7,7 +7,7 @@ for `evaluate` (`on_test_*`) and `predict` (`on_predict_*`); `self.model` is the
 Run: python examples/custom_callback.py                  (10 epochs)
      NEURONET_FAST=1 python examples/custom_callback.py   (2 epochs on 2,000 rows)
 """
-from _common import epochs, load_housing
+from _common import epochs, load_housing, summary
 
 import neuronet as keras
 
@@ -45,3 +45,4 @@ mse_test = model.evaluate(X_test, y_test)
 ratio = history.history["val_loss"][-1] / history.history["loss"][-1]
 print(f"final val/train ratio: {ratio:.2f}")
 print(f"test MSE: {mse_test:.4f}")
+summary(f"a `val/train` ratio per epoch (last {ratio:.2f}); `test MSE: {mse_test:.4f}`")

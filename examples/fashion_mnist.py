@@ -10,7 +10,7 @@ Run: python examples/fashion_mnist.py                    (30 epochs on 55,000 im
 import os
 
 import numpy as np
-from _common import FAST, FAST_ROWS, epochs, get_run_logdir, output_path, tensorboard_command
+from _common import FAST, FAST_ROWS, epochs, get_run_logdir, output_path, summary, tensorboard_command
 
 import neuronet as keras
 
@@ -58,7 +58,7 @@ history.plot(to_file=curves_path)
 # -- Evaluate on the test set, then predict the first three test images ----------------------------------------------
 test_loss, test_accuracy = model.evaluate(X_test, y_test)
 X_new = X_test[:3]
-y_proba = model.predict(X_new)
+y_proba = model.predict(X_new, verbose=0)
 print(y_proba.round(2))
 y_pred = np.argmax(y_proba, axis=-1)
 print("predicted:", [class_names[i] for i in y_pred], "actual:", [class_names[i] for i in y_test[:3]])
@@ -73,3 +73,7 @@ print(f"model file: {os.path.abspath(model_path)}")
 print(f"TensorBoard run: {os.path.abspath(run_logdir)}")
 print(f"learning curves: {os.path.abspath(curves_path)}")
 print(f"view the runs with: {tensorboard_command(root_logdir)}")
+summary(f"`test accuracy: {test_accuracy:.4f}` (best validation accuracy {max(history.history['val_accuracy']):.4f}); "
+        f"first three test images predicted {', '.join(class_names[i] for i in y_pred)} "
+        f"(actual {', '.join(class_names[i] for i in y_test[:3])}); writes `my_keras_model.h5`, "
+        f"`my_logs/run_<date-time>/` and `my_fashion_mnist_learning_curves.png`")

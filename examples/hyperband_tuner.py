@@ -7,7 +7,7 @@ Results go to <output dir>/my_fashion_mnist/hyperband (a second run resumes; ove
 Run: python examples/hyperband_tuner.py                  (Fashion-MNIST, 55,000 images, max_epochs=10)
      NEURONET_FAST=1 python examples/hyperband_tuner.py   (2,000 images, max_epochs=3)
 """
-from _common import FAST, load_images, output_path
+from _common import FAST, load_images, output_path, summary
 
 import neuronet as keras
 import neuronet.tuners as kt
@@ -53,3 +53,6 @@ print("best hyperparameters:", {k: v for k, v in best_hp.values.items() if not k
 print(f"best val_accuracy: {best_trial.score:.4f}")
 print(f"results in: {hyperband_tuner.project_dir}")
 print(f"test accuracy: {test_accuracy:.4f}")
+summary(f"{len(hyperband_tuner.oracle.trials)} trials; best "
+        f"{ {k: v for k, v in best_hp.values.items() if not k.startswith('tuner/')} }, best val_accuracy "
+        f"{best_trial.score:.4f}, `test accuracy: {test_accuracy:.4f}`")

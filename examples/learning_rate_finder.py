@@ -8,7 +8,7 @@ Run: python examples/learning_rate_finder.py                  (the test over 1 e
      NEURONET_FAST=1 python examples/learning_rate_finder.py   (2,000 images, 1 epoch of training)
 """
 import matplotlib.pyplot as plt
-from _common import FAST, epochs, load_images, output_path
+from _common import FAST, epochs, load_images, output_path, summary
 
 import neuronet as keras
 
@@ -46,3 +46,7 @@ print(f"suggested learning rate: {result.suggestion:.4g}")
 print(f"learning-rate curve: {curve_path}")
 print(f"trained {len(history.history['loss'])} epochs, best val_accuracy {max(history.history['val_accuracy']):.4f}")
 print(f"test accuracy: {test_accuracy:.4f}")
+summary(f"{len(result.losses)} steps from {result.learning_rates[0]:.3g} to {result.learning_rates[-1]:.3g} "
+        f"(exploded: {result.exploded}), `suggested learning rate: {result.suggestion:.4g}`; trained "
+        f"{len(history.history['loss'])} epochs, best val_accuracy {max(history.history['val_accuracy']):.4f}, "
+        f"`test accuracy: {test_accuracy:.4f}`; writes `my_mnist_learning_rate_finder.png`")

@@ -6,6 +6,8 @@ parameters, same weights); the iris data comes with scikit-learn, so nothing is 
 Run: python examples/perceptron_iris.py
 """
 import numpy as np
+
+from _common import summary
 from sklearn.datasets import load_iris
 
 import neuronet as keras
@@ -42,3 +44,6 @@ model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(learni
 model.fit(X_xor, y_xor, epochs=300, verbose=0)
 y_mlp = (model.predict(X_xor, verbose=0) > 0.5).astype(int).ravel()
 print(f"MLP on XOR: accuracy {np.mean(y_mlp == y_xor):.0%}, predictions {y_mlp}")
+summary(f"`Iris setosa? {y_pred}`; training accuracy {per_clf.score(X, y):.0%} after {per_clf.n_iter_} epochs; "
+        f"Perceptron on XOR: accuracy {per_xor.score(X_xor, y_xor):.0%}; MLP on XOR: accuracy {np.mean(y_mlp == y_xor):.0%}, "
+        f"predictions {y_mlp}")

@@ -9,7 +9,7 @@ Run: python examples/randomized_search.py                  (10 candidates x 3 fo
      NEURONET_FAST=1 python examples/randomized_search.py   (2 candidates x 2 folds, 2 epochs, 2,000 rows)
 """
 import numpy as np
-from _common import FAST, epochs, load_housing
+from _common import FAST, epochs, load_housing, summary
 from scipy.stats import reciprocal
 from sklearn.model_selection import RandomizedSearchCV
 
@@ -59,3 +59,6 @@ best_mse_test = model.evaluate(X_test, y_test, verbose=0)
 print("predictions of the best model:", model.predict(X_new, verbose=0).ravel().round(2),
       "actual:", y_test[:3].round(2))
 print(f"test MSE: {best_mse_test:.4f}")
+summary(f"default model: test MSE {mse_test:.4f}; best parameters "
+        f"{ {k: (round(float(v), 5) if k == 'learning_rate' else int(v)) for k, v in rnd_search_cv.best_params_.items()} }, "
+        f"best CV score {rnd_search_cv.best_score_:.4f}, best model `test MSE: {best_mse_test:.4f}`")

@@ -11,7 +11,7 @@ Run: python examples/saving_and_restoring.py                  (10 epochs)
 import os
 
 import numpy as np
-from _common import epochs, load_housing, output_path
+from _common import epochs, load_housing, output_path, summary
 
 import neuronet as keras
 
@@ -27,25 +27,28 @@ model = keras.models.Sequential([
 model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=1e-3))
 history = model.fit(X_train, y_train, epochs=epochs(10), validation_data=(X_valid, y_valid))
 mse_test = model.evaluate(X_test, y_test)
-y_pred = model.predict(X_new)
+y_pred = model.predict(X_new, verbose=0)
 
 # -- The whole model, in each format ---------------------------------------------------------------------------------
+saved = []
 for filename in ["my_keras_model.h5", "my_keras_model.keras"]:
     path = output_path(filename)
     model.save(path)
     restored = keras.models.load_model(path)
-    same = np.array_equal(restored.predict(X_new), y_pred)
+    same = np.array_equal(restored.predict(X_new, verbose=0), y_pred)
     steps = restored.optimizer.iterations.numpy()  # the optimizer's step counter travels with the model
     same_optimizer = steps == model.optimizer.iterations.numpy()
-    print(f"{filename}: {os.path.getsize(path):,} bytes; restored predictions identical: {same}; "
-          f"optimizer state restored ({int(steps)} steps): {same_optimizer}")
+    saved.append(f"`{filename}` {os.path.getsize(path):,} bytes: restored predictions identical: {same}, "
+                 f"optimizer state restored ({int(steps)} steps): {same_optimizer}")
+    print(saved[-1])
 
 # -- Only the weights: the code must rebuild the same architecture, then load them -----------------------------------
 weights_path = output_path("my_keras.weights.h5")
 model.save_weights(weights_path)
 clone = keras.models.clone_model(model)  # same architecture, fresh weights
 clone.load_weights(weights_path)
-print(f"weights only ({weights_path}): predictions identical: {np.array_equal(clone.predict(X_new), y_pred)}")
+weights_identical = np.array_equal(clone.predict(X_new, verbose=0), y_pred)
+print(f"weights only ({weights_path}): predictions identical: {weights_identical}")
 
 # -- A restored model goes on training from where the original stopped -----------------------------------------------
 restored = keras.models.load_model(output_path("my_keras_model.keras"))
@@ -53,3 +56,4 @@ restored.fit(X_train, y_train, epochs=1, verbose=0)
 print(f"restored model trained one more epoch: test MSE {restored.evaluate(X_test, y_test, verbose=0):.4f}")
 print("predictions:", y_pred.ravel().round(2), "actual:", y_test[:3].round(2))
 print(f"test MSE: {mse_test:.4f}")
+summary("; ".join(saved) + f"; weights only: identical: {weights_identical}; `test MSE: {mse_test:.4f}`")

@@ -8,7 +8,7 @@ Run: python examples/subclassed_wide_and_deep.py                  (10 epochs, as
      NEURONET_FAST=1 python examples/subclassed_wide_and_deep.py   (2 epochs on 2,000 rows)
 """
 import numpy as np
-from _common import epochs, load_housing, output_path
+from _common import epochs, load_housing, output_path, summary
 
 import neuronet as keras
 
@@ -43,7 +43,7 @@ model.compile(loss="mse", loss_weights=[0.9, 0.1], optimizer=keras.optimizers.SG
 history = model.fit((X_train_A, X_train_B), (y_train, y_train), epochs=epochs(10, fast=2),
                     validation_data=((X_valid_A, X_valid_B), (y_valid, y_valid)))
 total_loss, main_loss, aux_loss = model.evaluate((X_test_A, X_test_B), (y_test, y_test))
-y_pred_main, y_pred_aux = model.predict((X_new_A, X_new_B))
+y_pred_main, y_pred_aux = model.predict((X_new_A, X_new_B), verbose=0)
 model.summary()
 
 # A subclassed model saves its weights; to restore, build the same class and load them.
@@ -52,8 +52,10 @@ model.save_weights(weights_path)
 restored = WideAndDeepModel(30, activation="relu")
 restored((X_new_A, X_new_B))  # one call creates the weights, then they can be loaded
 restored.load_weights(weights_path)
-same = np.allclose(restored.predict((X_new_A, X_new_B))[0], y_pred_main)
+same = np.allclose(restored.predict((X_new_A, X_new_B), verbose=0)[0], y_pred_main)
 
 print("main predictions:", y_pred_main.ravel().round(2), "actual:", y_test[:3].round(2))
 print(f"weights saved to {weights_path}; restored model predicts the same: {same}")
 print(f"test total loss: {total_loss:.4f}, main MSE: {main_loss:.4f}, auxiliary MSE: {aux_loss:.4f}")
+summary(f"`test total loss: {total_loss:.4f}, main MSE: {main_loss:.4f}, auxiliary MSE: {aux_loss:.4f}`; "
+        f"weights saved and restored into a new instance: same predictions: {same}")

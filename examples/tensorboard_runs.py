@@ -10,7 +10,7 @@ Then: tensorboard --logdir=./my_logs --port=6006         and open http://localho
 """
 import os
 
-from _common import epochs, get_run_logdir, load_housing, output_path, tensorboard_command
+from _common import epochs, get_run_logdir, load_housing, output_path, summary, tensorboard_command
 
 import neuronet as keras
 
@@ -29,7 +29,7 @@ def build_model():
     return model
 
 
-results = {}
+results, run_lines = {}, []
 # The book's second run uses 0.05: here that is at the edge of divergence (some seeds give inf), so 0.02.
 for learning_rate in [1e-3, 2e-2]:
     keras.backend.clear_session()
@@ -41,10 +41,12 @@ for learning_rate in [1e-3, 2e-2]:
     history = model.fit(X_train, y_train, epochs=epochs(30, fast=2), validation_data=(X_valid, y_valid),
                         callbacks=[tensorboard_cb], verbose=0)
     results[run_logdir] = model.evaluate(X_test, y_test, verbose=0)
-    print(f"run {os.path.basename(run_logdir)} (learning rate {learning_rate:g}): "
-          f"final val_loss {history.history['val_loss'][-1]:.4f}, test MSE {results[run_logdir]:.4f}")
+    run_lines.append(f"learning rate {learning_rate:g}: val_loss {history.history['val_loss'][-1]:.4f}, "
+                     f"test MSE {results[run_logdir]:.4f}")
+    print(f"run {os.path.basename(run_logdir)} ({run_lines[-1]})")
 
 print("run directories:")
 for run_logdir in sorted(os.listdir(root_logdir)):
     print("  ", os.path.join(root_logdir, run_logdir), sorted(os.listdir(os.path.join(root_logdir, run_logdir))))
 print(f"view the runs with: {tensorboard_command(root_logdir)}")
+summary("; ".join(f"{line}" for line in run_lines) + "; writes `my_logs/run_<date-time>/{train,validation}`")

@@ -6,7 +6,7 @@ to the output layer (the wide path, which keeps the simple rules): the layers ar
 Run: python examples/wide_and_deep.py                  (20 epochs)
      NEURONET_FAST=1 python examples/wide_and_deep.py   (2 epochs on 2,000 rows)
 """
-from _common import epochs, load_housing
+from _common import epochs, load_housing, summary
 
 import neuronet as keras
 
@@ -25,6 +25,7 @@ model.compile(loss="mean_squared_error", optimizer=keras.optimizers.SGD(learning
 history = model.fit(X_train, y_train, epochs=epochs(20, fast=2), validation_data=(X_valid, y_valid))
 mse_test = model.evaluate(X_test, y_test)
 X_new = X_test[:3]
-y_pred = model.predict(X_new)
+y_pred = model.predict(X_new, verbose=0)
 print("predictions:", y_pred.ravel().round(2), "actual:", y_test[:3].round(2))
 print(f"test MSE: {mse_test:.4f}")
+summary(f"`test MSE: {mse_test:.4f}`")

@@ -6,7 +6,7 @@ most), one target per output in `fit`, and `evaluate` returns the total loss and
 Run: python examples/wide_and_deep_aux_output.py                  (20 epochs)
      NEURONET_FAST=1 python examples/wide_and_deep_aux_output.py   (2 epochs on 2,000 rows)
 """
-from _common import epochs, load_housing
+from _common import epochs, load_housing, summary
 
 import neuronet as keras
 
@@ -32,7 +32,8 @@ history = model.fit([X_train_A, X_train_B], [y_train, y_train], epochs=epochs(20
 print("metrics recorded per epoch:", sorted(history.history))
 
 total_loss, main_loss, aux_loss = model.evaluate([X_test_A, X_test_B], [y_test, y_test])
-y_pred_main, y_pred_aux = model.predict([X_new_A, X_new_B])
+y_pred_main, y_pred_aux = model.predict([X_new_A, X_new_B], verbose=0)
 print("main predictions:", y_pred_main.ravel().round(2), "auxiliary:", y_pred_aux.ravel().round(2),
       "actual:", y_test[:3].round(2))
 print(f"test total loss: {total_loss:.4f}, main MSE: {main_loss:.4f}, auxiliary MSE: {aux_loss:.4f}")
+summary(f"`test total loss: {total_loss:.4f}, main MSE: {main_loss:.4f}, auxiliary MSE: {aux_loss:.4f}`")

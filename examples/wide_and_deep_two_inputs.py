@@ -6,7 +6,7 @@ naming the inputs also lets you pass a dict {"wide_input": ..., "deep_input": ..
 Run: python examples/wide_and_deep_two_inputs.py                  (20 epochs)
      NEURONET_FAST=1 python examples/wide_and_deep_two_inputs.py   (2 epochs on 2,000 rows)
 """
-from _common import epochs, load_housing
+from _common import epochs, load_housing, summary
 
 import neuronet as keras
 
@@ -32,9 +32,11 @@ X_new_A, X_new_B = X_test_A[:3], X_test_B[:3]
 history = model.fit((X_train_A, X_train_B), y_train, epochs=epochs(20, fast=2),
                     validation_data=((X_valid_A, X_valid_B), y_valid))
 mse_test = model.evaluate((X_test_A, X_test_B), y_test)
-y_pred = model.predict((X_new_A, X_new_B))
+y_pred = model.predict((X_new_A, X_new_B), verbose=0)
 # The same model, fed by input names:
-y_pred_by_name = model.predict({"wide_input": X_new_A, "deep_input": X_new_B})
+y_pred_by_name = model.predict({"wide_input": X_new_A, "deep_input": X_new_B}, verbose=0)
 print("predictions:", y_pred.ravel().round(2), "actual:", y_test[:3].round(2))
 print("same predictions from a dict of named inputs:", bool((y_pred == y_pred_by_name).all()))
 print(f"test MSE: {mse_test:.4f}")
+summary(f"`test MSE: {mse_test:.4f}`; predictions from a dict of named inputs identical: "
+        f"{bool((y_pred == y_pred_by_name).all())}")
