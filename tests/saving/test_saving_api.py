@@ -242,7 +242,7 @@ def test_unbuilt_models_are_refused_by_weight_functions(tmp_path):
 def test_missing_h5py_says_how_to_install_it(tmp_path, monkeypatch):
     model, _ = small_model()
     monkeypatch.setitem(sys.modules, "h5py", None)
-    with pytest.raises(ImportError, match=r"pip install neuronet\[h5\].*pip install h5py"):
+    with pytest.raises(ImportError, match=r'pip install "neuronet\[h5\]".*pip install h5py'):
         saving.save_model(model, tmp_path / "model.h5")
     with pytest.raises(ImportError, match="h5py"):
         saving.save_model(model, tmp_path / "model.keras")
