@@ -26,11 +26,14 @@ or call `cloudpickle.register_pickle_by_value(module)` first). Only scores and w
 from neuronet.tuners.bayesian import BayesianOptimization, BayesianOptimizationOracle  # noqa: F401
 from neuronet.tuners.hyperband import Hyperband, HyperbandOracle, hyperband_schedule  # noqa: F401
 from neuronet.tuners.hyperparameters import HyperParameters  # noqa: F401
-from neuronet.tuners.oracle import MultiObjective, Objective, Oracle, Trial  # noqa: F401
+from neuronet.tuners.metrics_tracking import MetricsTracker  # noqa: F401
+from neuronet.tuners.oracle import MultiObjective, Objective, Oracle  # noqa: F401
 from neuronet.tuners.random_search import RandomSearch, RandomSearchOracle  # noqa: F401
+from neuronet.tuners.trial import Trial, TrialStatus  # noqa: F401
 from neuronet.tuners.tuner import FailedTrialError, FatalError, FatalTypeError, FatalValueError  # noqa: F401
 from neuronet.tuners.tuner import HyperModel, Tuner  # noqa: F401
 
 __all__ = ["BayesianOptimization", "BayesianOptimizationOracle", "FailedTrialError", "FatalError", "FatalTypeError",
-           "FatalValueError", "HyperModel", "HyperParameters", "Hyperband", "HyperbandOracle", "MultiObjective",
-           "Objective", "Oracle", "RandomSearch", "RandomSearchOracle", "Trial", "Tuner", "hyperband_schedule"]
+           "FatalValueError", "HyperModel", "HyperParameters", "Hyperband", "HyperbandOracle", "MetricsTracker",
+           "MultiObjective", "Objective", "Oracle", "RandomSearch", "RandomSearchOracle", "Trial", "TrialStatus",
+           "Tuner", "hyperband_schedule"]

@@ -203,6 +203,9 @@ class Float(_Numerical):
             value = self._grid_value(prob_to_index(prob, self._grid_size()))
         return min(max(float(f"{value:.12g}"), self.min_value), self.max_value)  # 0.1 * 3 -> 0.3, not 0.300...04
 
+    def get_config(self):
+        return {**super().get_config(), "default": self.default}  # Keras Tuner writes min_value when None
+
 
 class Choice(HyperParameter):
     """One of `values` (all int, all float, all str or all bool); the default is the first value.
@@ -240,7 +243,8 @@ class Choice(HyperParameter):
         return index_to_prob(self.values.index(value), len(self.values))
 
     def get_config(self):
-        return {**super().get_config(), "values": list(self.values), "ordered": self.ordered}
+        # Keras Tuner writes the first value when `default` is None
+        return {**super().get_config(), "default": self.default, "values": list(self.values), "ordered": self.ordered}
 
 
 class Boolean(HyperParameter):

@@ -1,4 +1,4 @@
-"""Objective, Trial and Oracle: what to optimize, one set of values and its results, and who proposes the values.
+"""Objective and Oracle: what to optimize, and who proposes the values of each trial.
 
 The oracle lives in the process that calls `search`: it creates trials, records their results and decides the next
 values; the trials themselves may train anywhere (see `Tuner`). Its state and every trial are JSON files under
@@ -11,29 +11,8 @@ import os
 import random
 
 from neuronet.tuners import hyperparameters as hp_module
-
-_MAX_NAMES = {"accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-              "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "auc", "prc", "precision", "recall",
-              "true_positives", "true_negatives", "r2_score", "f1_score", "fbeta_score", "iou", "mean_iou"}
-_MIN_NAMES = {"loss", "crossentropy", "ce", "mse", "mae", "mape", "msle", "rmse", "logcosh", "log_cosh", "hinge",
-              "squared_hinge", "huber", "poisson", "kld", "kl_divergence", "false_positives", "false_negatives"}
-
-
-def infer_metric_direction(name):
-    """"min" or "max" for a metric name as Keras logs it (`val_` and `weighted_` prefixes ignored); None if unknown.
-
-    Example:
-    >>> infer_metric_direction("val_loss"), infer_metric_direction("val_accuracy")
-    ('min', 'max')
-    """
-    for prefix in ("val_", "weighted_"):
-        name = name[len(prefix):] if name.startswith(prefix) else name
-    base = name.rstrip("0123456789").rstrip("_")  # auc_1 -> auc
-    if base in _MAX_NAMES or base.endswith("_accuracy"):
-        return "max"
-    if base in _MIN_NAMES or base.endswith(("_loss", "_error", "crossentropy")):
-        return "min"
-    return None
+from neuronet.tuners import metrics_tracking
+from neuronet.tuners import trial as trial_module
 
 
 class Objective:
@@ -95,51 +74,12 @@ def create_objective(objective):
         return create_objective([Objective(**o) for o in objective["objectives"]] if "objectives" in objective
                                 else Objective(**objective))
     if isinstance(objective, str):
-        direction = infer_metric_direction(objective)
+        direction = metrics_tracking.infer_metric_direction(objective)
         if direction is None:
             raise ValueError(f"Could not infer the optimization direction ('min' or 'max') of the objective "
                              f"{objective!r}. Pass it explicitly: Objective({objective!r}, direction='max').")
         return Objective(objective, direction)
     raise TypeError(f"`objective` must be a metric name, an `Objective` or a list of them. Received: {objective!r}")
-
-
-class Trial:
-    """One set of hyperparameter values and its results.
-
-    `status`: "RUNNING", "COMPLETED", "INVALID" (crashed, may be retried) or "FAILED". `metrics`: the logs of the best
-    epoch (averaged over executions); `score`: the objective's value there; `best_step`: that epoch.
-    """
-
-    def __init__(self, hyperparameters, trial_id=None, status="RUNNING"):
-        self.hyperparameters, self.trial_id, self.status = hyperparameters, trial_id, status
-        self.score = self.best_step = self.message = None
-        self.metrics, self.history = {}, []
-
-    def get_state(self):
-        return {"trial_id": self.trial_id, "hyperparameters": self.hyperparameters.get_config(), "status": self.status,
-                "score": self.score, "best_step": self.best_step, "metrics": self.metrics, "message": self.message,
-                "history": self.history}
-
-    @classmethod
-    def from_state(cls, state):
-        trial = cls(hp_module.HyperParameters.from_config(state["hyperparameters"]), state["trial_id"],
-                    state["status"])
-        for key in ("score", "best_step", "metrics", "message", "history"):
-            setattr(trial, key, state[key])
-        return trial
-
-    def summary(self):
-        print(f"Trial {self.trial_id} summary")
-        print("Hyperparameters:")
-        for name, value in self.hyperparameters.values.items():
-            print(f"{name}: {value}")
-        if self.score is not None:
-            print(f"Score: {self.score}")
-        if self.message:
-            print(self.message)
-
-    def __repr__(self):
-        return f"Trial(trial_id={self.trial_id!r}, status={self.status!r}, score={self.score!r})"
 
 
 def write_json(path, data):
@@ -201,7 +141,28 @@ class Oracle:
         raise NotImplementedError
 
     def score_trial(self, trial):
-        trial.score = self.objective.get_value(trial.metrics) if self.objective.has_value(trial.metrics) else None
+        """Score a completed trial: the objective's best recorded value, and its step (Keras Tuner's rule)."""
+        name = self.objective.name
+        trial.score = trial.metrics.get_best_value(name) if trial.metrics.exists(name) else None
+        if trial.score is not None:
+            trial.best_step = trial.metrics.get_best_step(name)
+
+    def update_trial(self, trial_id, metrics, step=0):
+        """Record a trial's metrics (a dict name -> value) at `step` (an epoch); returns the `Trial`."""
+        trial = self.trials[trial_id]
+        metrics = dict(metrics)
+        if self.objective.name not in metrics and self.objective.has_value(metrics):  # a MultiObjective's sum
+            metrics[self.objective.name] = self.objective.get_value(metrics)
+        for name, value in metrics.items():
+            if not trial.metrics.exists(name):
+                trial.metrics.register(name, direction=self._direction_of(name))
+            trial.metrics.update(name, value, step=step)
+        self.save(trial)
+        return trial
+
+    def _direction_of(self, name):
+        objectives = getattr(self.objective, "objectives", []) + [self.objective]
+        return next((o.direction for o in objectives if o.name == name), None)
 
     def create_trial(self, tuner_id="tuner0"):
         """A new `Trial` (status "RUNNING"), or one whose status "IDLE"/"STOPPED" says why there is none."""
@@ -217,7 +178,7 @@ class Oracle:
             response = self.populate_space(trial_id)
         hyperparameters = self.hyperparameters.copy()
         hyperparameters.values = dict(response.get("values") or {})
-        trial = Trial(hyperparameters, trial_id, response["status"])
+        trial = trial_module.Trial(hyperparameters, trial_id, response["status"])
         if trial.status == "RUNNING":
             self._record_values(trial)
             self.trials[trial_id] = self.ongoing_trials[trial_id] = trial
@@ -230,7 +191,7 @@ class Oracle:
         trial = self.trials[trial.trial_id]
         self.ongoing_trials.pop(trial.trial_id, None)
         self.update_space(trial.hyperparameters)
-        if trial.status == "COMPLETED":
+        if trial.status == trial_module.TrialStatus.COMPLETED:
             self.score_trial(trial)
             if trial.score is None or math.isnan(trial.score):
                 trial.status, trial.message = "INVALID", trial.message or "The objective value is NaN."
@@ -345,5 +306,5 @@ class Oracle:
         """Restore the trials and the state of a saved search (`saved`: the content of oracle.json)."""
         for trial_id in saved["state"]["start_order"]:
             with open(os.path.join(self.trial_dir(trial_id), "trial.json"), encoding="utf-8") as f:
-                self.trials[trial_id] = Trial.from_state(json.load(f))
+                self.trials[trial_id] = trial_module.Trial.from_state(json.load(f))
         self.set_state(saved["state"])

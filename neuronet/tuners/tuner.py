@@ -9,6 +9,7 @@ the oracle, the JSON results and the `.npz` checkpoints stay here.
 import concurrent.futures
 import copy
 import json
+import math
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ import numpy as np
 from neuronet import callbacks as callbacks_module
 from neuronet.tuners import hyperparameters as hp_module
 from neuronet.tuners import oracle as oracle_module
+from neuronet.tuners import trial as trial_module
 
 
 class FatalError(Exception):
@@ -87,7 +89,7 @@ class _TrialCallback(callbacks_module.Callback):
     def __init__(self, objective, best, checkpoint, strict):
         super().__init__()
         self.objective, self.best, self.checkpoint, self.strict = objective, best, checkpoint, strict
-        self.best_logs, self.best_value, self.history = None, None, {}
+        self.best_logs, self.best_value, self.history, self.invalid_loss = None, None, {}, None
 
     def on_train_begin(self, logs=None):
         if self.checkpoint is None:
@@ -103,6 +105,10 @@ class _TrialCallback(callbacks_module.Callback):
         logs = _numeric(logs or {})
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(loss) and self.invalid_loss is None:
+            self.invalid_loss = (epoch, loss)  # fit stopped at the batch where it appeared: no score to trust
+            return
         if not self.objective.has_value(logs):
             if self.strict:
                 raise FatalValueError(_missing_objective(self.objective, logs))
@@ -112,6 +118,10 @@ class _TrialCallback(callbacks_module.Callback):
             self.best_value, self.best_logs = value, logs
         if self.best["value"] is None or self.objective.better_than(value, self.best["value"]):
             self.best.update(value=value, epoch=epoch, **_weights_of(self.model))
+
+
+def _tuned_values(hp):
+    return {k: v for k, v in hp.values.items() if not k.startswith("tuner/")}
 
 
 def _numeric(logs):
@@ -201,6 +211,11 @@ def run_trial_job(job, data):
                                   f"own copy). `copy.deepcopy` failed: {error}") from error
         fit = getattr(hypermodel, "fit", None) or HyperModel.fit.__get__(hypermodel)
         results = fit(hp, model, *data["args"], callbacks=[tracker, *callbacks], **kwargs)
+        if tracker.invalid_loss is not None:
+            epoch, loss = tracker.invalid_loss
+            raise FailedTrialError(f"The training loss became {loss} in epoch {epoch + 1} (execution {execution + 1}):"
+                                   f" `fit` stopped at that batch, so the trial has no valid score. Usual causes: a "
+                                   f"learning rate too high for these values {_tuned_values(hp)}, or unscaled inputs.")
         all_metrics.append(_execution_metrics(tracker, results, objective, model))
         histories.append(tracker.history)
     metrics = {k: float(np.mean([m[k] for m in all_metrics])) for k in all_metrics[0]
@@ -453,7 +468,11 @@ class Tuner:
         self.oracle.save()
 
     def _check_same_search(self, saved):
-        space = saved.get("state", {}).get("hyperparameters", {}).get("space", [])  # {} in another tool's oracle.json
+        saved_hps = saved.get("state", {}).get("hyperparameters", {})  # {} in another tool's oracle.json
+        try:  # read and written again: files of earlier versions compare equal when they hold the same space
+            space = hp_module.HyperParameters.from_config(saved_hps).get_config()["space"]
+        except (KeyError, TypeError, ValueError):
+            space = saved_hps.get("space", [])
         before = self._signature(saved.get("oracle"), saved.get("objective"), saved.get("settings"), space)
         now = self._signature(type(self.oracle).__name__, self.oracle.objective.get_config(), self.oracle.settings(),
                               self.oracle.hyperparameters.get_config()["space"])
@@ -534,14 +553,16 @@ class Tuner:
         if isinstance(error, FatalError):
             raise error
         if error is None:
-            trial.status, trial.metrics, trial.history = "COMPLETED", result["metrics"], result["history"]
+            trial.status, trial.history = trial_module.TrialStatus.COMPLETED, result["history"]
             trial.best_step = result["best_step"]
             if result.get("hyperparameters"):  # parameters first asked for while training (e.g. in HyperModel.fit)
                 trial.hyperparameters = hp_module.HyperParameters.from_config(result["hyperparameters"])
+            # As Keras Tuner: the best epoch's metrics, one observation each at that epoch.
+            self.oracle.update_trial(trial.trial_id, result["metrics"], step=result["best_step"] or 0)
             if result["weights"]:
                 save_checkpoint(self._checkpoint_path(trial.trial_id), result)
         else:
-            trial.status = "FAILED" if isinstance(error, FailedTrialError) else "INVALID"
+            trial.status = trial_module.TrialStatus.FAILED if isinstance(error, FailedTrialError) else trial_module.TrialStatus.INVALID
             trial.message = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         self.oracle.end_trial(trial)
         self.on_trial_end(trial)
@@ -568,10 +589,17 @@ class Tuner:
 
     def on_trial_end(self, trial):
         if self._verbose:
-            elapsed = time.time() - self._trial_start.get(trial.trial_id, time.time())
-            print(f"Trial {int(trial.trial_id) + 1} Complete [{_duration(elapsed)}]")
-            if trial.score is not None:
+            elapsed = _duration(time.time() - self._trial_start.get(trial.trial_id, time.time()))
+            number, status = int(trial.trial_id) + 1, trial_module.TrialStatus
+            if trial.status == status.COMPLETED:
+                print(f"Trial {number} Complete [{elapsed}]")
                 print(f"{self.oracle.objective.name}: {trial.score}")
+            elif trial.status == status.INVALID:  # sent back for a retry
+                runs = self.oracle._run_times.get(trial.trial_id, 1)
+                print(f"Trial {number} failed {runs} times. {self.oracle.max_retries_per_trial + 1 - runs} retries left."
+                      f"\n{_last_line(trial.message)}")
+            else:
+                print(f"Trial {number} Failed [{elapsed}]\n{_last_line(trial.message)}")
             best = self.oracle.get_best_trials(1)
             print(f"\nBest {self.oracle.objective.name} So Far: {best[0].score if best else None}")
             print(f"Total elapsed time: {_duration(time.time() - (self._search_start or time.time()))}")
@@ -629,6 +657,14 @@ def _format(value):
     return text if len(text) <= 18 else text[:15] + "..."
 
 
+def _last_line(message):
+    """The error itself, the last line of a traceback (the whole of it is in `trial.message`)."""
+    lines = [line for line in (message or "").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
 def _duration(seconds):
     seconds = int(round(seconds))
-    return f"{seconds // 3600:02d}h {seconds % 3600 // 60:02d}m {seconds % 60:02d}s"
+    days, seconds = divmod(seconds, 86400)
+    text = f"{seconds // 3600:02d}h {seconds % 3600 // 60:02d}m {seconds % 60:02d}s"
+    return f"{days:d}d {text}" if days else text

@@ -92,7 +92,8 @@ def test_running_trials_push_parallel_proposals_apart():
     oracle = BayesianOptimizationOracle("loss", max_trials=20, num_initial_points=3, hyperparameters=hp, seed=1)
     for _ in range(3):
         trial = oracle.create_trial()
-        trial.status, trial.metrics = "COMPLETED", {"loss": (trial.hyperparameters.values["x"] - 0.3) ** 2}
+        oracle.update_trial(trial.trial_id, {"loss": (trial.hyperparameters.values["x"] - 0.3) ** 2})
+        trial.status = "COMPLETED"
         oracle.end_trial(trial)
     first = oracle.create_trial().hyperparameters.values["x"]
     second = oracle.create_trial().hyperparameters.values["x"]  # while the first one still runs

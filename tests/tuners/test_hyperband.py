@@ -19,8 +19,8 @@ TABLE_1 = [
 ]
 
 
-def test_schedule_matches_table_1_of_the_paper():
-    assert hyperband_schedule(81, 3) == TABLE_1
+def test_paper_schedule_matches_table_1_of_the_paper():
+    assert hyperband_schedule(81, 3, schedule="paper") == TABLE_1
 
 
 @pytest.mark.parametrize("max_epochs, factor, expected", [
@@ -31,8 +31,8 @@ def test_schedule_matches_table_1_of_the_paper():
     (2, 3, [[(1, 2)]]),
     (1, 2, [[(1, 1)]]),
 ])
-def test_schedule_for_small_budgets_follows_algorithm_1(max_epochs, factor, expected):
-    schedule = hyperband_schedule(max_epochs, factor)
+def test_paper_schedule_for_small_budgets_follows_algorithm_1(max_epochs, factor, expected):
+    schedule = hyperband_schedule(max_epochs, factor, schedule="paper")
     assert schedule == expected
     s_max = len(schedule) - 1
     assert factor ** s_max <= max_epochs < factor ** (s_max + 1)
@@ -47,7 +47,8 @@ def _space():
 
 
 def _finish(oracle, trial, score):
-    trial.status, trial.metrics = "COMPLETED", {"val_accuracy": score}
+    oracle.update_trial(trial.trial_id, {"val_accuracy": score})
+    trial.status = "COMPLETED"
     oracle.end_trial(trial)
 
 
@@ -104,7 +105,7 @@ def _run(tmp_path, max_epochs, **kwargs):
 
 
 def test_search_runs_the_published_schedule_and_promotes_the_best(tmp_path):
-    tuner = _run(tmp_path, max_epochs=9)
+    tuner = _run(tmp_path, max_epochs=9, schedule="paper")
     trials = list(tuner.oracle.trials.values())
     assert all(t.status == "COMPLETED" for t in trials) and len(trials) == 9 + 3 + 1 + 5 + 1 + 3
     rounds = collections.defaultdict(list)
@@ -112,7 +113,7 @@ def test_search_runs_the_published_schedule_and_promotes_the_best(tmp_path):
         values = trial.hyperparameters.values
         rounds[(values["tuner/bracket"], values["tuner/round"])].append(trial)
         assert len(trial.history[0]["loss"]) == values["tuner/epochs"] - values["tuner/initial_epoch"]
-    for s, bracket in zip((2, 1, 0), hyperband_schedule(9, 3)):
+    for s, bracket in zip((2, 1, 0), hyperband_schedule(9, 3, schedule="paper")):
         for i, (n, epochs) in enumerate(bracket):
             assert [t.hyperparameters.values["tuner/epochs"] for t in rounds[(s, i)]] == [epochs] * n
             if i:  # the promoted trials are the best of the previous round, with the same values

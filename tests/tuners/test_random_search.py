@@ -52,7 +52,7 @@ def test_search_records_trials_and_best_model_has_the_best_epoch_weights(tmp_pat
     assert best.score == min(t.score for t in trials)
     history = best.history[0]["val_loss"]
     assert best.best_step == int(np.argmin(history)) and best.score == pytest.approx(min(history))
-    assert best.metrics["val_loss"] == best.score and "val_mae" in best.metrics
+    assert best.metrics.get_last_value("val_loss") == best.score and best.metrics.exists("val_mae")
     best_hp = tuner.get_best_hyperparameters()[0]
     assert best_hp.values == best.hyperparameters.values and best_hp.get("units") in (2, 4, 6, 8)
     model = tuner.get_best_models(num_models=1)[0]
@@ -90,7 +90,7 @@ def test_objective_object_and_compile_overrides(tmp_path):
                     loss="mse", metrics=["mse"], optimizer=keras.optimizers.SGD(learning_rate=0.05))
     best = tuner.oracle.get_best_trials()[0]
     assert best.score == pytest.approx(min(best.history[0]["val_mse"]))
-    assert best.metrics["val_loss"] == pytest.approx(best.metrics["val_mse"], rel=1e-5)  # loss overridden to mse
+    assert best.metrics.get_last_value("val_loss") == pytest.approx(best.metrics.get_last_value("val_mse"), rel=1e-5)  # loss overridden to mse
     model = tuner.get_best_models()[0]
     assert model.loss == "mse" and model.optimizer.learning_rate == pytest.approx(0.05)
 
@@ -248,7 +248,7 @@ def test_run_trial_overrides_run_in_process(tmp_path):
     tuner.search(X, Y, epochs=1, validation_split=0.25, verbose=0)
     trials = list(tuner.oracle.trials.values())
     assert all(t.status == "COMPLETED" and "batch_size" in t.hyperparameters.values for t in trials)
-    assert {"loss", "val_loss"} <= set(trials[0].metrics)  # validation_split reached fit
+    assert {"loss", "val_loss"} <= set(trials[0].metrics.metrics)  # validation_split reached fit
     custom = CustomLoopTuner(build_model, "val_loss", max_trials=2, directory=tmp_path, project_name="c", seed=4)
     custom.search(X, Y)
     best = custom.oracle.get_best_trials()[0]

@@ -62,7 +62,7 @@ def test_process_pool_executor_gives_the_same_search_as_in_process(tmp_path):
 def test_trials_run_in_worker_processes(tmp_path):
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
         tuner = _search(tmp_path, "pids", executor=pool, hypermodel=WhereItRan())
-    pids = {t.metrics["pid"] for t in tuner.oracle.trials.values()}
+    pids = {t.metrics.get_last_value("pid") for t in tuner.oracle.trials.values()}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
 
 
@@ -123,7 +123,7 @@ def test_dask_local_cluster_runs_the_trials(tmp_path):
         trials = list(tuner.oracle.trials.values())
         assert len(trials) == 4 and all(t.status == "COMPLETED" for t in trials)
         workers = set(client.run(os.getpid).values())
-        assert {t.metrics["pid"] for t in trials} <= workers and os.getpid() not in workers
+        assert {t.metrics.get_last_value("pid") for t in trials} <= workers and os.getpid() not in workers
         assert tuner.get_best_models()[0].evaluate(XV, YV, verbose=0) is not None
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])

@@ -38,7 +38,9 @@ def _space(*units):
 
 
 def _complete(oracle, trial, score, status="COMPLETED"):
-    trial.status, trial.metrics = status, {"val_loss": score}
+    if score is not None:
+        oracle.update_trial(trial.trial_id, {"val_loss": score})
+    trial.status = status
     oracle.end_trial(trial)
 
 
