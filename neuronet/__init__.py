@@ -13,7 +13,7 @@ from neuronet.models import Model, Sequential  # noqa: F401
 from neuronet.variables import Variable  # noqa: F401
 from neuronet.version import __version__  # noqa: F401
 
-_LAZY = {"datasets", "perceptron", "saving", "wrappers", "tuners", "tuning", "testing"}
+_LAZY = {"datasets", "perceptron", "saving", "summary", "wrappers", "tuners", "tuning", "testing"}
 
 
 def __getattr__(name):

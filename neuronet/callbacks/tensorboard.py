@@ -79,8 +79,6 @@ class TensorBoard(Callback):
         self.profile_batch = profile_batch
         self.embeddings_freq = embeddings_freq
         self.embeddings_metadata = embeddings_metadata
-        self._train_dir = os.path.join(self.log_dir, "train")
-        self._val_dir = os.path.join(self.log_dir, "validation")
         self._writers: Dict[str, Any] = {}
         self._global_train_batch = 0
         self._batch_start_time = 0.0
@@ -95,7 +93,8 @@ class TensorBoard(Callback):
         if which not in self._writers:
             from tensorboardX import SummaryWriter
 
-            directory = self._train_dir if which == "train" else self._val_dir
+            # read from log_dir when writing starts: tuners give each trial its own `log_dir`, as Keras Tuner does
+            directory = os.path.join(os.fspath(self.log_dir), "train" if which == "train" else "validation")
             self._writers[which] = SummaryWriter(directory, flush_secs=10)
         return self._writers[which]
 

@@ -184,6 +184,13 @@ def _execution_metrics(tracker, results, objective, model):
     return metrics
 
 
+def _separate_tensorboard_runs(callbacks, trial_id, execution):
+    """As Keras Tuner: a TensorBoard callback logs each trial's execution to `<log_dir>/<trial_id>/execution<k>`."""
+    for callback in callbacks:
+        if type(callback).__name__ == "TensorBoard" and hasattr(callback, "log_dir"):
+            callback.log_dir = os.path.join(str(callback.log_dir), str(trial_id), f"execution{execution}")
+
+
 def run_trial_job(job, data):
     """Build, train and score one trial. Runs in any process; returns only numbers and NumPy arrays.
 
@@ -209,6 +216,7 @@ def run_trial_job(job, data):
         except Exception as error:
             raise FatalValueError(f"Callbacks passed to `search()` must be deep-copyable (each execution gets its "
                                   f"own copy). `copy.deepcopy` failed: {error}") from error
+        _separate_tensorboard_runs(callbacks, job["trial_id"], execution)
         fit = getattr(hypermodel, "fit", None) or HyperModel.fit.__get__(hypermodel)
         results = fit(hp, model, *data["args"], callbacks=[tracker, *callbacks], **kwargs)
         if tracker.invalid_loss is not None:
@@ -524,7 +532,8 @@ class Tuner:
         seed = None
         if self.oracle._seed_given:  # deterministic trials only when the user asked for a seed
             seed = (self.oracle.seed * 10007 + int(trial.trial_id) * 101) % (2 ** 31 - 1)
-        return {"hypermodel": self.hypermodel, "hyperparameters": trial.hyperparameters.get_config(),
+        return {"hypermodel": self.hypermodel, "trial_id": trial.trial_id,
+                "hyperparameters": trial.hyperparameters.get_config(),
                 "objective": self.oracle.objective.get_config(), "executions_per_trial": self.executions_per_trial,
                 "seed": seed, "fit_overrides": self._fit_overrides(trial),
                 "checkpoint": self._initial_checkpoint(trial), **self._model_options()}

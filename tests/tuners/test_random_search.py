@@ -284,3 +284,13 @@ def test_keras_tuner_getting_started_example_runs_as_written(tmp_path):
     assert models[0].predict(x_train[:3], verbose=0).shape == (3, 10)
     best_hps = tuner.get_best_hyperparameters(5)
     assert len(best_hps) == 3 and best_hps[0].values["units"] % 32 == 0
+
+
+def test_a_tensorboard_callback_logs_each_trial_to_its_own_run(tmp_path):
+    # As Keras Tuner: <log_dir>/<trial_id>/execution<k>, so TensorBoard shows one run per trial and execution.
+    log_dir = tmp_path / "tb"
+    tuner = RandomSearch(build_model, "val_loss", max_trials=2, directory=tmp_path, seed=1, executions_per_trial=2)
+    tuner.search(X, Y, epochs=1, validation_data=(XV, YV), callbacks=[keras.callbacks.TensorBoard(log_dir)],
+                 verbose=0)
+    runs = sorted(str(p.relative_to(log_dir)) for p in log_dir.glob("*/*/train"))
+    assert runs == ["0/execution0/train", "0/execution1/train", "1/execution0/train", "1/execution1/train"]
