@@ -167,6 +167,26 @@ def check_hyperband_tuner(output, out):
     assert "Results summary" in output
 
 
+def check_keras_tuner_random_search(output, out):
+    assert _number(output, "trials run:") == 3  # max_trials in fast mode
+    assert 0 <= _number(output, "best trial val_accuracy:") <= 1
+    assert 0.3 < _number(output, "test accuracy:") <= 1
+    assert re.search(r"Trial \d summary\nHyperparameters:\nn_hidden: \d\nn_neurons: \d+\nlearning_rate: [\d.e-]+\n"
+                     r"optimizer: (sgd|adam)\nScore: [\d.]+", output)
+    assert _files(out, "my_fashion_mnist/my_rnd_search/oracle.json")
+    assert output.rstrip().splitlines()[-1].startswith("summary: 3 trials; best {'n_hidden'")
+
+
+def check_tensorboard_custom_summaries(output, out):
+    for tag, plugin in (("my_scalar", "scalars"), ("my_hist", "histograms"), ("my_images", "images"),
+                        ("my_text", "text"), ("my_audio", "audio")):
+        assert f"{tag}: 20 steps for TensorBoard's '{plugin}' dashboard" in output
+    assert _number(output, "last my_scalar:") == pytest.approx(math.sin(2), abs=1e-4)
+    run_dir, = _files(out, "my_logs/run_*")
+    assert len(os.listdir(run_dir)) == 1
+    assert output.rstrip().splitlines()[-1].startswith("summary: 20 steps")
+
+
 CHECKS = {name[len("check_"):] + ".py": check for name, check in globals().items() if name.startswith("check_")}
 
 
