@@ -264,6 +264,12 @@ class Trainer:
         self._trainable_cache = self.trainable_weights
         self._has_regularizers = bool(self.losses)
 
+    def _step_runner(self) -> Any:
+        """The one place that decides between the compiled step (`neuronet.compile`) and the eager steps."""
+        from neuronet import compile as compile_module
+
+        return compile_module.for_model(self)
+
     # --- public API ---------------------------------------------------------------------------
     def fit(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, epochs: int = 1,
             verbose: Any = "auto", callbacks: Any = None, validation_split: float = 0.0,
@@ -293,6 +299,7 @@ class Trainer:
         self._check_differentiable()
         self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
         self._start()
+        self._compiled_step = self._step_runner()
         history = History()
         progbar = [ProgbarLogger(level)] if level else []
         callback_list = CallbackList(list(callbacks or []) + [history] + progbar, model=self,
@@ -305,6 +312,7 @@ class Trainer:
             logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation_data,
                                     validation_batch_size or batch_size, validation_steps, validation_freq, blas)
         history.stopped_at = self._stopped_at
+        self._compiled_step = None  # the plans' buffers go with it
         callback_list.on_train_end(logs)
         return history
 
@@ -313,6 +321,7 @@ class Trainer:
                     validation_freq: int, blas: Any = None) -> Dict[str, float]:
         batch_hooks = callback_list.wants_batch_hooks("train")
         per_execution = self.steps_per_execution
+        compiled = self._compiled_step
         callback_list.on_train_begin()
         logs: Dict[str, float] = {}
         for epoch in range(self._resume_epoch(initial_epoch), epochs):
@@ -323,7 +332,9 @@ class Trainer:
                 position = step % per_execution  # hooks see one step per execution, named by its batches
                 if batch_hooks and position == 0:
                     callback_list.on_train_batch_begin(step)
-                step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
+                step_logs = compiled.train(xb, yb, swb) if compiled is not None and compiled.train_ok else None
+                if step_logs is None:
+                    step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
                 if blas is not None:
                     blas.step_done()
                 loss = step_logs.get("loss") if isinstance(step_logs, dict) else None
@@ -366,11 +377,14 @@ class Trainer:
         self._start()
         adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=False, steps=steps)
         hooks = callback_list is not None and callback_list.wants_batch_hooks("test")
+        compiled = getattr(self, "_compiled_step", None)
         step_logs: Any = {}
         for step, xb, yb, swb in adapter:
             if hooks:
                 callback_list.on_test_batch_begin(step)
-            step_logs = self.test_step(da.pack_x_y_sample_weight(xb, yb, swb))
+            step_logs = compiled.test(xb, yb, swb) if compiled is not None and compiled.test_ok else None
+            if step_logs is None:
+                step_logs = self.test_step(da.pack_x_y_sample_weight(xb, yb, swb))
             if hooks:
                 callback_list.on_test_batch_end(step, arguments.python_logs(step_logs))
         return arguments.python_logs(step_logs)
@@ -391,8 +405,10 @@ class Trainer:
         callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=steps_total)
         progbar = Progbar(steps_total, verbose=level) if level else None
         callback_list.on_test_begin()
+        self._compiled_step = self._step_runner()
         with threads.blas_threads(self, batch_size):
             logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
+        self._compiled_step = None
         callback_list.on_test_end(logs)
         if progbar is not None:
             progbar.update(steps_total, list(logs.items()), finalize=True)
@@ -412,9 +428,16 @@ class Trainer:
         progbar = Progbar(adapter.steps, verbose=level) if level else None
         callback_list.on_predict_begin()
         outputs: List[list] = []
+        compiled = self._step_runner()
+        compiled = compiled if compiled is not None and compiled.predict_ok else None
         with no_grad(), threads.blas_threads(self, batch_size):
             for step, xb, _, _ in adapter:
                 callback_list.on_predict_batch_begin(step)
+                if compiled is not None:
+                    outputs.append(compiled.predict(xb))
+                    batch_out = self._pack_outputs(outputs[-1])
+                    callback_list.on_predict_batch_end(step, {"outputs": batch_out})
+                    continue
                 batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
                 outputs.append([o.data if isinstance(o, Tensor) else np.asarray(o)
                                 for o in self._outputs_list(batch_out)])

@@ -31,8 +31,9 @@ class Dropout(Layer):
         rng = self._rng or nn_random.generator()
         shape = inputs.shape if self.noise_shape is None else tuple(
             s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
-        keep = rng.random(shape, dtype="float32") >= self.rate
-        return primitives.multiply(inputs, keep * (1.0 / (1.0 - self.rate)))
+        mask = (rng.random(shape, dtype="float32") >= self.rate).astype(inputs.dtype)
+        mask *= 1.0 / (1.0 - self.rate)  # in the inputs' dtype: a float64 mask would upcast the whole step
+        return primitives.multiply(inputs, mask)
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)

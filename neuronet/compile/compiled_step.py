@@ -1,0 +1,185 @@
+"""CompiledStep: the trainer's steps replayed from plans instead of the eager tape.
+
+`for_model(model)` traces the model once (`graph.trace`); each batch shape then gets a `Plan` (the
+last, smaller batch its own). A training step runs the forward kernels, the loss heads, the backward
+kernels and the in-place optimizer update on the plan's buffers, and updates the loss totals and
+metrics the trainer reports, with no Tensor or graph node built. What cannot be traced returns None
+from `for_model` (or sets `train_ok = False`) and says why in the "neuronet" debug log.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional
+
+from neuronet import backend
+from neuronet.compile import graph as graph_module, heads, updates
+from neuronet.compile.plan import Plan
+from neuronet.metrics.metric import Mean
+
+logger = logging.getLogger("neuronet")
+
+
+def for_model(model: Any, training: bool = True) -> Optional["CompiledStep"]:
+    """A `CompiledStep` for `model`, or None (logged) when `jit_compile` is off or the model is untraceable."""
+    if getattr(model, "jit_compile", "auto") is False or getattr(model, "run_eagerly", False):
+        logger.debug("neuronet: model %r runs eagerly: jit_compile=False or run_eagerly=True", model.name)
+        return None
+    if not model.built:
+        return None  # built by its first eager call; the next fit/evaluate/predict compiles
+    try:
+        traced = graph_module.trace(model)
+    except graph_module.Untraceable as reason:
+        _fallback(model, str(reason))
+        return None
+    return CompiledStep(model, traced)
+
+
+def _fallback(model: Any, reason: str) -> None:
+    level = logging.WARNING if getattr(model, "jit_compile", "auto") is True else logging.DEBUG
+    logger.log(level, "neuronet: model %r falls back to the eager step: %s", model.name, reason)
+
+
+class CompiledStep:
+    """Plans for one model, keyed by batch shapes; `train`, `test` and `predict` run one batch each."""
+
+    def __init__(self, model: Any, traced: Any) -> None:
+        from neuronet.trainers.trainer import Trainer
+
+        self.model, self.graph = model, traced
+        self.train_ok = self._check_steps(model, ("train_step", "compute_loss", "compute_metrics"), Trainer)
+        self.test_ok = self._check_steps(model, ("test_step", "compute_loss", "compute_metrics"), Trainer)
+        self.predict_ok = self._check_steps(model, ("predict_step",), Trainer)
+        self.plans: Dict[Any, Plan] = {}
+        self.scratch: Dict[str, Any] = {}
+        kernels = [op.layer.kernel for op in traced.ops if op.kind == "dense"]
+        self.dtype = kernels[0].dtype if kernels else backend.floatx()
+        self.xp = backend.get_array_module(kernels[0].data) if kernels else backend.xp
+
+    def _check_steps(self, model: Any, names: tuple, base: Any) -> bool:
+        for name in names:
+            if getattr(type(model), name) is not getattr(base, name):
+                _fallback(model, f"the model overrides `{name}`")
+                return False
+        return True
+
+    # --- plans ---------------------------------------------------------------------------------
+    def _inputs(self, x: Any) -> List[Any]:
+        flat = self.model._flatten_inputs(x) if hasattr(self.model, "_flatten_inputs") else [x]
+        return [a if a.dtype == self.dtype else a.astype(self.dtype) for a in flat]
+
+    def _plan(self, inputs: List[Any], train: bool, y: Any = None, sample_weight: Any = None) -> Plan:
+        key = (train, y is None, tuple(a.shape for a in inputs), sample_weight is None)
+        plan = self.plans.get(key)
+        if plan is None:
+            trainable = {id(v) for v in self.model._trainable_cache} if train else set()
+            plan = Plan(self.graph, [a.shape for a in inputs], self.dtype, self.xp, train, trainable)
+            if train or y is not None:
+                self._attach_heads(plan, train, self.model._targets_list(y))
+            self.plans[key] = plan
+        return plan
+
+    def _attach_heads(self, plan: Plan, train: bool, targets: list) -> None:
+        compiled_loss = self.model.compiled_loss
+        plan.heads = []
+        for fn, weight, slot, target in zip(compiled_loss.losses, compiled_loss.weights, self.graph.outputs, targets):
+            if fn is None or target is None:
+                raise graph_module.Untraceable("an output has no loss or no targets")
+            head = heads.head_for(fn, weight, slot, plan, self.dtype)
+            head.check(target)
+            plan.heads.append(head)
+        if len(self.model.losses) != sum(len(k.regularized) for k in plan.regularized):
+            raise graph_module.Untraceable("the model has losses other than weight regularizers")
+        if train:
+            variables = self.model._trainable_cache
+            missing = [v.path for v in variables if id(v) not in plan.variable_grads]
+            if missing:
+                raise graph_module.Untraceable(f"trainable variables {missing} are outside the traced layers")
+            optimizer = self.model.optimizer
+            if not optimizer.built:
+                optimizer.build(variables)
+            plan.variables = variables
+            plan.grads_list = [plan.variable_grads[id(v)] for v in variables]
+            plan.optimizer = optimizer
+            plan.update = updates.updater_for(optimizer, variables, self.xp)
+
+    # --- steps ---------------------------------------------------------------------------------
+    def train(self, x: Any, y: Any, sample_weight: Any) -> Optional[dict]:
+        """One compiled training step; returns the logs, or None (nothing done) when it cannot be compiled."""
+        model = self.model
+        inputs = self._inputs(x)
+        try:
+            plan = self._plan(inputs, True, y, sample_weight)
+        except graph_module.Untraceable as reason:
+            _fallback(model, str(reason))
+            self.train_ok = False
+            return None
+        outputs = plan.forward(inputs, training=True)
+        targets = model._targets_list(y)
+        weights = self._weights(sample_weight)
+        self._losses(plan, targets, weights, outputs[0].shape[0], model)
+        for head, grad, target in zip(plan.heads, plan.output_grads(), targets):
+            if grad is not None:
+                head.grad(target, weights, grad)
+        plan.backward()
+        if plan.update is not None and model.optimizer is plan.optimizer:
+            plan.update(plan.grads_list)
+        else:
+            model.optimizer.apply_engine_gradients(plan.grads_list, plan.variables)
+        self._metrics(targets, outputs, sample_weight)
+        return model.get_metrics_result()
+
+    def _weights(self, sample_weight: Any) -> Any:
+        if sample_weight is None:
+            return None
+        return sample_weight if sample_weight.dtype == self.dtype else sample_weight.astype(self.dtype)
+
+    def _losses(self, plan: Plan, targets: list, weights: Any, batch: int, model: Any) -> float:
+        parts = [head.loss(yt, weights) for head, yt in zip(plan.heads, targets)]
+        compiled_loss = model.compiled_loss
+        total = 0.0
+        for part, weight in zip(parts, compiled_loss.weights):
+            total += part * weight
+        if plan.regularized:
+            total += plan.penalty()
+        tracker = model._loss_tracker
+        if type(tracker) is Mean:  # as `Trainer._track_loss`
+            tracker.total.data += total * batch
+            tracker.count.data += batch
+        else:
+            tracker.update_state(total, sample_weight=batch)
+        for metric, part in zip(compiled_loss.metrics, parts):  # `<output>_loss` with several outputs
+            metric.update_state(part, sample_weight=batch)
+        return total
+
+    def _metrics(self, targets: list, outputs: list, sample_weight: Any) -> None:
+        compiled = self.model.compiled_metrics
+        if compiled is None or not compiled.any:
+            return
+        for i, (yt, yp) in enumerate(zip(targets, outputs)):
+            for metric in compiled.metrics[i]:
+                if not heads.fast_metric_update(self.xp, metric, yt, yp, None, self.scratch):
+                    metric.update_state(yt, yp)
+            for metric in compiled.weighted[i]:
+                if not heads.fast_metric_update(self.xp, metric, yt, yp, sample_weight, self.scratch):
+                    metric.update_state(yt, yp, sample_weight=sample_weight)
+
+    def test(self, x: Any, y: Any, sample_weight: Any) -> Optional[dict]:
+        """One compiled evaluation step (forward, loss, metrics); the logs, or None when it cannot be compiled."""
+        inputs = self._inputs(x)
+        try:
+            plan = self._plan(inputs, False, y, sample_weight)
+        except graph_module.Untraceable as reason:
+            _fallback(self.model, str(reason))
+            self.test_ok = False
+            return None
+        outputs = plan.forward(inputs, training=False)
+        targets = self.model._targets_list(y)
+        self._losses(plan, targets, self._weights(sample_weight), outputs[0].shape[0], self.model)
+        self._metrics(targets, outputs, sample_weight)
+        return self.model.get_metrics_result()
+
+    def predict(self, x: Any) -> List[Any]:
+        """The outputs for one batch, as new arrays."""
+        inputs = self._inputs(x)
+        plan = self._plan(inputs, False)
+        return [out.copy() for out in plan.forward(inputs, training=False)]

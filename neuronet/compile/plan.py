@@ -1,0 +1,106 @@
+"""A plan: the traced graph bound to one batch shape, with every buffer allocated once."""
+from __future__ import annotations
+
+import math
+from typing import Any, List, Optional
+
+from neuronet.compile import kernels
+from neuronet.compile.graph import Graph, Untraceable
+
+_KERNELS = {"flatten": kernels.FlattenKernel, "dropout": kernels.DropoutKernel, "concat": kernels.ConcatKernel,
+            "activation": kernels.ActivationKernel}
+
+
+def _shapes(graph: Graph, input_shapes: List[tuple]) -> List[Optional[tuple]]:
+    shapes: List[Optional[tuple]] = [None] * graph.slots
+    for slot, shape in zip(graph.inputs, input_shapes):
+        shapes[slot] = tuple(shape)
+    for op in graph.ops:
+        first = shapes[op.inputs[0]]
+        if op.kind == "dense":
+            if len(first) != 2 or first[1] != op.layer.kernel.shape[0]:
+                raise Untraceable(f"layer {op.layer.name!r} receives inputs of shape {first}")
+            shapes[op.output] = (first[0], op.layer.units)
+        elif op.kind == "flatten":
+            shapes[op.output] = (first[0], math.prod(first[1:]))
+        elif op.kind == "concat":
+            if any(len(shapes[s]) != 2 for s in op.inputs):
+                raise Untraceable(f"layer {op.layer.name!r} concatenates inputs of rank other than 2")
+            shapes[op.output] = (first[0], sum(shapes[s][-1] for s in op.inputs))
+        else:
+            shapes[op.output] = first
+    return shapes
+
+
+class Plan:
+    """Forward (and, with `train=True`, backward) of `graph` for inputs of `input_shapes`.
+
+    `vals[slot]` and `grads[slot]` hold each slot's value and gradient; both are reused every step.
+    """
+
+    def __init__(self, graph: Graph, input_shapes: List[tuple], dtype: Any, xp: Any, train: bool,
+                 trainable: set) -> None:
+        self.graph, self.xp, self.dtype, self.train = graph, xp, dtype, train
+        shapes = _shapes(graph, input_shapes)
+        self.shapes = shapes
+        self.kernels: List[Any] = []
+        for op in graph.ops:
+            if op.kind == "dense":
+                kernel = kernels.DenseKernel(op, xp, shapes, dtype, trainable if train else set())
+            else:
+                kernel = _KERNELS[op.kind](op, xp, shapes, dtype)
+            self.kernels.append(kernel)
+        self.vals: List[Any] = [None] * graph.slots
+        for kernel in self.kernels:  # buffers for the ops that write their output (views need none)
+            if kernel.op.kind in ("dense", "concat", "activation"):
+                self.vals[kernel.output] = xp.empty(shapes[kernel.output], dtype=dtype)
+        self.logits = {k.output: k.logits for k in self.kernels if getattr(k, "logits", None) is not None}
+        self.regularized = [k for k in self.kernels if getattr(k, "regularized", None)]
+        if train:
+            self._plan_backward(shapes, trainable)
+
+    def _plan_backward(self, shapes: list, trainable: set) -> None:
+        xp = self.xp
+        needs = [False] * self.graph.slots  # does the slot depend on a trainable weight?
+        for kernel in self.kernels:
+            own = kernel.op.kind == "dense" and (kernel.grad_kernel is not None or kernel.grad_bias is not None)
+            needs[kernel.output] = own or any(needs[s] for s in kernel.inputs)
+        self.needs = needs
+        written = set(self.graph.outputs)  # the loss head writes the outputs' gradients first
+        for kernel in reversed(self.kernels):
+            for i, slot in enumerate(kernel.inputs):
+                if needs[slot]:
+                    kernel.modes[i] = "add" if slot in written else "write"
+                    written.add(slot)
+        self.grad_buffers = [xp.empty(shape, dtype=self.dtype) if need else None
+                             for shape, need in zip(shapes, needs)]
+        self.backward_kernels = [k for k in reversed(self.kernels) if needs[k.output]]
+        self.variable_grads = {}
+        for kernel in self.kernels:
+            if kernel.op.kind == "dense":
+                if kernel.grad_kernel is not None:
+                    self.variable_grads[id(kernel.kernel)] = kernel.grad_kernel
+                if kernel.grad_bias is not None:
+                    self.variable_grads[id(kernel.bias)] = kernel.grad_bias
+
+    def forward(self, inputs: List[Any], training: bool) -> List[Any]:
+        """Runs the forward ops; returns the output slots' arrays (the plan's own buffers)."""
+        vals = self.vals
+        for slot, x in zip(self.graph.inputs, inputs):
+            vals[slot] = x
+        for kernel in self.kernels:
+            kernel.forward(vals, training)
+        return [vals[slot] for slot in self.graph.outputs]
+
+    def output_grads(self) -> List[Any]:
+        """Fresh gradient list for a backward pass; the head writes the outputs' entries."""
+        self.grads = list(self.grad_buffers)
+        return [self.grads[slot] for slot in self.graph.outputs]
+
+    def backward(self) -> None:
+        vals, grads = self.vals, self.grads
+        for kernel in self.backward_kernels:
+            kernel.backward(vals, grads)
+
+    def penalty(self) -> float:
+        return sum(kernel.penalty() for kernel in self.regularized)
