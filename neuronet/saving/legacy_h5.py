@@ -276,7 +276,8 @@ def model_from_config(config: Any, custom_objects: Optional[dict], safe_mode: bo
                          f"'class_name' and 'config'). Received: {str(config)[:200]}")
     serialization.check_safe(config, custom_objects, safe_mode)
     try:
-        return serialization.deserialize_layer(config, custom_objects)
+        with serialization.safe_mode_scope(safe_mode):
+            return serialization.deserialize_layer(config, custom_objects)
     except (KeyError, IndexError, AttributeError, TypeError) as error:
         raise ValueError(f"Could not rebuild the model from the config in {source}: the config is damaged, "
                          f"incomplete or of an unsupported kind ({type(error).__name__}: {error}).") from error

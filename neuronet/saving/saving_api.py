@@ -81,7 +81,8 @@ def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bo
         filepath: path to the file.
         custom_objects: dict mapping class or function names in the file to your classes and functions.
         compile: whether to compile the model as it was saved and restore its optimizer state.
-        safe_mode: as in Keras; neuronet never runs code from a file, and refuses `Lambda` layers either way.
+        safe_mode: as in Keras: True refuses a `Lambda` holding a Python lambda (bytecode). neuronet never runs code
+            from a file: with False, such a function comes from `custom_objects` keyed by the layer name.
 
     Returns:
         The model, compiled if the file holds its compile arguments and `compile=True`.

@@ -45,8 +45,8 @@ def register_keras_serializable(package: str = "Custom", name: Optional[str] = N
     """
     def decorator(cls: Any) -> Any:
         registered = f"{package}>{name or cls.__name__}"
-        if not hasattr(cls, "get_config"):
-            raise ValueError(f"Cannot register {cls!r}: it has no `get_config()` method.")
+        if not hasattr(cls, "get_config") and not inspect.isfunction(cls):
+            raise ValueError(f"Cannot register {cls!r}: it is not a function and has no `get_config()` method.")
         _REGISTERED[registered] = cls
         cls._registered_name = registered
         return cls
@@ -100,8 +100,6 @@ def deserialize_layer(config: dict, custom_objects: Optional[dict] = None) -> An
     name = config["class_name"]
     cls = resolve_class(name, config.get("registered_name"), custom_objects, _registry())
     if cls is None:
-        if name == "Lambda":
-            raise ValueError(_lambda_message(config))
         raise ValueError(f"Unknown layer: {name!r}. neuronet has no layer class of that name. If it is a custom "
                          f"class, pass it when loading: `load_model(path, custom_objects={{{name!r}: {name}}})`, "
                          "or decorate it with `@keras.saving.register_keras_serializable()`, or use a "
@@ -151,18 +149,36 @@ def normalize_layer_config(config: dict) -> dict:
 
 
 def _lambda_message(config: dict) -> str:
-    layer_name = (config.get("config") or {}).get("name", "?")
-    return (f"The config holds a `Lambda` layer ({layer_name!r}), whose Python code is stored in the file as "
-            "bytecode. Loading it could run arbitrary code, so Keras refuses it with `safe_mode=True` (the default); "
-            "neuronet never deserializes code, not even with `safe_mode=False`, and has no `Lambda` layer. "
-            "Rewrite the lambda as a custom layer class and pass it in `custom_objects={'Lambda': YourLayer}` "
-            "(it receives the saved config), or rebuild the model in code and load only its weights.")
+    return ("the config holds a `Lambda` layer whose function is a Python lambda, stored in the file as bytecode. "
+            "Loading it could run arbitrary code, so it is refused with `safe_mode=True` (the default), as in Keras. "
+            "neuronet never runs bytecode from a file: if you trust the file, load it with `safe_mode=False` and pass "
+            "the function, keyed by the layer's name: `custom_objects={'<layer name>': fn}`; or pass a layer class "
+            "`custom_objects={'Lambda': YourLayer}` (it receives the saved config); or rebuild the model in code and "
+            "load only its weights.")
+
+
+_SAFE_MODE: list = []  # safe_mode_scope values, innermost last
+
+
+def in_safe_mode() -> bool:
+    """Whether the deserialization under way refuses code stored in a file (True unless a scope says False)."""
+    return _SAFE_MODE[-1] if _SAFE_MODE else True
+
+
+@contextlib.contextmanager
+def safe_mode_scope(safe_mode: bool = True) -> Iterator[None]:
+    """Within the block, `in_safe_mode()` returns `safe_mode` (what `load_model(..., safe_mode=...)` sets)."""
+    _SAFE_MODE.append(bool(safe_mode))
+    try:
+        yield
+    finally:
+        _SAFE_MODE.pop()
 
 
 def find_unsafe(config: Any) -> Optional[dict]:
-    """The first object in a (model) config whose loading would need code: a `Lambda` layer or a `__lambda__`."""
+    """The first object in a (model) config whose loading would need code: a Python lambda (`__lambda__`)."""
     if isinstance(config, dict):
-        if config.get("class_name") in ("Lambda", "__lambda__"):
+        if config.get("class_name") == "__lambda__":
             return config
         values = list(config.values())
     elif isinstance(config, list):
@@ -177,9 +193,9 @@ def find_unsafe(config: Any) -> Optional[dict]:
 
 
 def check_safe(config: Any, custom_objects: Optional[dict], safe_mode: bool = True) -> None:
-    """Refuse configs holding Lambda code unless the user supplies a `Lambda` class explicitly."""
+    """With safe_mode, refuse configs holding Lambda bytecode unless the user supplies a `Lambda` class."""
     found = find_unsafe(config)
-    if found is not None and "Lambda" not in all_custom_objects(custom_objects):
+    if found is not None and safe_mode and "Lambda" not in all_custom_objects(custom_objects):
         raise ValueError(f"Cannot load this model (safe_mode={safe_mode}): " + _lambda_message(found))
 
 

@@ -34,3 +34,45 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     x = np.asarray(x, dtype="float32")
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)
+
+
+def encode_categorical_inputs(inputs: Any, output_mode: str, depth: int, dtype: str = "float32",
+                              count_weights: Any = None, who: str = "CategoryEncoding") -> Any:
+    """Integer indices in [0, depth) as `one_hot`, `multi_hot` or `count` vectors (Keras's numerical_utils).
+
+    One-hot encodes each value (a trailing axis of size 1 is replaced); multi-hot and count encode the values along
+    the last axis into one vector (as in Keras, a 1-D input is one sample's values).
+
+    Example:
+    >>> encode_categorical_inputs(np.array([[0, 1], [2, 2]]), "count", depth=3)
+    array([[1., 1., 0.],
+           [0., 0., 2.]], dtype=float32)
+    """
+    from neuronet import backend
+
+    xp = backend.get_array_module(inputs)
+    values = xp.asarray(inputs)
+    if values.size and (values.dtype.kind == "f" and (xp.mod(values, 1) != 0).any()):
+        raise ValueError(f"{who}: inputs must be integer indices. Received values like {values.ravel()[:5].tolist()}")
+    values = values.astype("int64")
+    if values.size and (values.min() < 0 or values.max() >= depth):
+        raise ValueError(f"{who}: input values must be in the range 0 <= values < num_tokens with num_tokens={depth}."
+                         f" Received: values in [{int(values.min())}, {int(values.max())}]")
+    if output_mode == "one_hot":
+        if values.ndim > 1 and values.shape[-1] == 1:
+            values = values[..., 0]
+        out = xp.zeros(values.shape + (depth,), dtype=dtype)
+        xp.put_along_axis(out, values[..., None], 1, axis=-1)
+        return out
+    if values.ndim == 0:
+        values = values.reshape(1)
+    rows = values.reshape(-1, values.shape[-1])
+    out = xp.zeros((rows.shape[0], depth), dtype=dtype)
+    weights = None if count_weights is None else xp.asarray(count_weights, dtype=dtype).reshape(rows.shape)
+    for i in range(rows.shape[1]):  # one pass per position: rows with repeated values count each repeat
+        index = (xp.arange(rows.shape[0]), rows[:, i])
+        if output_mode == "multi_hot":
+            out[index] = 1
+        else:
+            xp.add.at(out, index, 1 if weights is None else weights[:, i])
+    return out.reshape(values.shape[:-1] + (depth,))

@@ -9,6 +9,10 @@ def _labels(shape, high=4):
     return np.random.default_rng(1).integers(0, high, size=shape)
 
 
+def _raw(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
 def _mask(shape):
     return np.random.default_rng(2).random(shape) > 0.5
 
@@ -57,6 +61,19 @@ CASES = {
     + [(lambda x, w: p.dense(x, w, None, activation="linear"), [(2, 5, 3), ("signed", (3, 4))])],
     "log_softmax": [(p.log_softmax, [("signed", (3, 4))]), (lambda x: p.log_softmax(x, axis=0), [(3, 4)])],
     "softmax": [(p.softmax, [("signed", (3, 4))])],
+    "scale_shift": [(p.scale_shift, [("signed", (3, 4)), (4,), ("signed", (4,))]),
+                    (p.scale_shift, [("signed", (2, 3, 4)), (3, 1), (1,)])],
+    # batch norm (statistics over the batch axes, gamma/beta per channel) and layer norm (over the last axes)
+    "moments_normalization": [
+        (lambda x, g, b: p.moments_normalization(x, g, b, axes=(0,), epsilon=1e-3), [("signed", (5, 3)), (3,), (3,)]),
+        (lambda x, g, b: p.moments_normalization(x, g, b, axes=(0, 2), epsilon=1e-3, param_shape=(1, 3, 1)),
+         [("signed", (4, 3, 2)), (3,), ("signed", (3,))]),
+        (lambda x, g, b: p.moments_normalization(x, g, b, axes=(-1,), epsilon=1e-3), [("signed", (4, 5)), (5,), (5,)]),
+        (lambda x: p.moments_normalization(x, None, None, axes=(1, 2), epsilon=1e-5), [("signed", (3, 2, 4))]),
+        (lambda x, g: p.moments_normalization(x, g, None, axes=(0,), epsilon=1e-3,
+                                              **dict(zip(("mean", "variance"), p.moments(_raw(x), (0,))))),
+         [("signed", (6, 2)), (2,)]),  # statistics passed in, as BatchNormalization does
+    ],
     "sparse_softmax_cross_entropy": [(p.sparse_softmax_cross_entropy, [("signed", (5, 4)), ("labels", (5,))])],
 }
 

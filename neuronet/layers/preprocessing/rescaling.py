@@ -1,0 +1,46 @@
+"""Rescaling: `inputs * scale + offset` (e.g. pixels from [0, 255] to [0, 1])."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from neuronet.autodiff import primitives
+from neuronet.layers.layer import Layer
+
+
+class Rescaling(Layer):
+    """A preprocessing layer which rescales input values to a new range: `inputs * scale + offset`.
+
+    Args:
+        scale: Float (or array broadcastable to the inputs, per channel), the scale to apply to the inputs.
+        offset: Float (or array), the offset to apply to the inputs.
+
+    Example:
+    >>> Rescaling(1.0 / 255)(np.array([[0.0, 255.0]])).numpy()
+    array([[0., 1.]], dtype=float32)
+    """
+
+    def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
+        for name, value in (("scale", scale), ("offset", offset)):
+            array = np.asarray(value)
+            if array.dtype.kind not in "iuf" or not np.isfinite(array).all():
+                raise ValueError(f"Rescaling: `{name}` must be a finite number or array of numbers. "
+                                 f"Received: {name}={value!r}")
+        super().__init__(**kwargs)
+        self.scale, self.offset = scale, offset
+        self.built = True
+
+    def call(self, inputs: Any) -> Any:
+        dtype = inputs.dtype
+        return primitives.scale_shift(inputs, np.asarray(self.scale, dtype), np.asarray(self.offset, dtype))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "scale": _plain(self.scale), "offset": _plain(self.offset)}
+
+
+def _plain(value: Any) -> Any:
+    return np.asarray(value).tolist() if isinstance(value, (np.ndarray, np.generic, list, tuple)) else value

@@ -1,0 +1,124 @@
+"""BatchNormalization: training vs inference, moving statistics, gradients, arguments and bad input."""
+import numpy as np
+import pytest
+
+import neuronet as keras
+from neuronet import backend, layers
+from neuronet.autodiff import Tensor, grad
+from neuronet.testing import run_layer_test
+
+X = np.random.default_rng(0).normal(loc=2.0, scale=3.0, size=(16, 4)).astype("float32")
+
+
+def test_run_layer_test():
+    run_layer_test(layers.BatchNormalization, input_shape=(4, 3), expected_output_shape=(4, 3),
+                   expected_num_trainable_weights=2, expected_num_non_trainable_weights=2)
+    run_layer_test(layers.BatchNormalization, init_kwargs={"axis": 1, "center": False}, input_shape=(2, 3, 5),
+                   expected_output_shape=(2, 3, 5), expected_num_trainable_weights=1,
+                   expected_num_non_trainable_weights=2)
+
+
+def test_training_uses_batch_statistics_and_updates_moving_ones():
+    layer = layers.BatchNormalization(momentum=0.9, epsilon=1e-3)
+    out = layer(X, training=True).numpy()
+    expected = (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + 1e-3)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer.moving_mean.numpy(), 0.1 * X.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), 0.9 + 0.1 * X.var(axis=0), rtol=1e-5)
+
+
+def test_inference_uses_moving_statistics_gamma_and_beta():
+    layer = layers.BatchNormalization(epsilon=0.01)
+    layer.build((None, 4))
+    gamma, beta, mean, var = [np.array(v, "float32") for v in ([1, 2, 3, 4], [0, 1, 0, -1], [1, 2, 3, 4], [1, 4, 9, 16])]
+    layer.set_weights([gamma, beta, mean, var])
+    for training in (None, False):
+        out = layer(X, training=training).numpy()
+        np.testing.assert_allclose(out, gamma * (X - mean) / np.sqrt(var + 0.01) + beta, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), mean)  # inference leaves them alone
+
+
+def test_frozen_layer_runs_in_inference_mode():
+    layer = layers.BatchNormalization()
+    layer(X, training=True)
+    layer.trainable = False
+    before = layer.moving_mean.numpy()
+    out = layer(X, training=True).numpy()
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), before)
+    np.testing.assert_allclose(out, layer(X, training=False).numpy())
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 4
+
+
+def test_training_mode_gradients_match_finite_differences():
+    """Through the batch statistics: the mean and variance depend on every input of the batch."""
+    previous = backend.floatx()
+    backend.set_floatx("float64")
+    try:
+        rng = np.random.default_rng(3)
+        layer = layers.BatchNormalization(momentum=0.5)
+        x = Tensor(rng.normal(size=(6, 3)), requires_grad=True)
+        layer(x.data, training=True)
+        layer.set_weights([rng.uniform(0.5, 2, 3), rng.normal(size=3), np.zeros(3), np.ones(3)])
+        u = rng.normal(size=(6, 3))
+        params = [x, layer.gamma, layer.beta]
+        analytic = grad(layer(x, training=True), params, output_gradient=u)
+        for param, g in zip(params, analytic):
+            v = rng.normal(size=param.shape)
+            original = param.data.copy()
+            values = []
+            for sign in (1, -1):
+                param.data = original + sign * 1e-6 * v
+                values.append(np.sum(u * layer(x.data, training=True).numpy()))
+            param.data = original
+            assert np.isclose(np.sum(g * v), (values[0] - values[1]) / 2e-6, rtol=1e-5)
+    finally:
+        backend.set_floatx(previous)
+
+
+def test_one_fused_node_per_training_step():
+    layer = layers.BatchNormalization()
+    x = Tensor(X, requires_grad=True)
+    out = layer(x, training=True)
+    assert out.parents[0] is x and out.parents[1] is layer.gamma and out.parents[2] is layer.beta
+
+
+def test_fit_learns_and_moves_the_statistics():
+    model = keras.Sequential([keras.Input((4,)), layers.BatchNormalization(), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(X, X[:, :1], epochs=2, batch_size=8, verbose=0)
+    bn = model.layers[0]
+    assert not np.allclose(bn.moving_mean.numpy(), 0) and not np.allclose(bn.gamma.numpy(), 1)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Trainable params: 13" in lines and "Non-trainable params: 8" in lines  # 4 gamma/beta each + 5; 4+4 moving
+
+
+def test_config_matches_keras_keys():
+    config = layers.BatchNormalization(momentum=0.9).get_config()
+    for key in ("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+                "moving_mean_initializer", "moving_variance_initializer", "synchronized", "renorm"):
+        assert key in config
+    assert config["momentum"] == 0.9 and config["epsilon"] == 1e-3
+
+
+def test_batch_of_one_in_training_is_refused_clearly():
+    layer = layers.BatchNormalization(name="bn")
+    with pytest.raises(ValueError, match="'bn'.*more than one value per channel.*shape \\(1, 4\\)"):
+        layer(X[:1], training=True)
+    assert layer(X[:1], training=False).shape == (1, 4)  # inference on one sample is fine
+    sequence = layers.BatchNormalization()  # one sample of 3 time steps: 3 values per channel, a variance exists
+    assert sequence(np.arange(6.0).reshape(1, 3, 2), training=True).shape == (1, 3, 2)
+
+
+def test_unsupported_arguments_and_bad_values_are_refused():
+    for kwargs in ({"renorm": True}, {"synchronized": True}, {"gamma_constraint": "non_neg"}):
+        with pytest.raises(ValueError, match="not supported"):
+            layers.BatchNormalization(**kwargs)
+    with pytest.raises(ValueError, match="momentum"):
+        layers.BatchNormalization(momentum=1.5)
+    with pytest.raises(ValueError, match="out of bounds"):
+        layers.BatchNormalization(axis=2).build((None, 4))
+    layer = layers.BatchNormalization()
+    layer(X)
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
+        layer(np.ones((2, 3)))
