@@ -10,11 +10,14 @@ Everything goes to tests/saving/fixtures/. Model files are stored gzip-compresse
 once decompressed) because HDF5 files are mostly padding: the whole fixture set stays under 200 KB. Arrays are
 `.npz` archives of plain `.npy` members, read with `allow_pickle=False`; metadata is JSON. Nothing is pickled.
 
-`real-keras` writes, with fixed seeds, a Sequential regression model (Adam, mse) and a functional classifier
-(SGD with momentum, sparse categorical cross-entropy, Concatenate) trained for a few steps, as:
+`real-keras` writes, with fixed seeds, a Sequential regression model (Adam, mse), a functional classifier
+(SGD with momentum, sparse categorical cross-entropy, Concatenate), a regression model with an adapted Normalization,
+BatchNormalization and LayerNormalization, and a classifier with Rescaling, a fixed Normalization, Reshape and
+BatchNormalization over a 3-D input, trained for a few steps, as:
 Keras 3 `.h5`, `.keras`, `.weights.h5`, and tf.keras 2 (tf_keras) `.h5` model and weights files. Beside each
 model it stores inputs, the predictions of the model that was saved, one more training batch, and the weights
-that model has after one more `train_on_batch` on it (the next step a restored model must reproduce).
+that model has after one more `train_on_batch` on it (the next step a restored model must reproduce). It also records
+one BatchNormalization layer's outputs, in inference and training mode, for given weights and moving statistics.
 
 `neuronet` writes the same two architectures with neuronet (`.h5`, `.keras`, `.weights.h5`) and their
 predictions; `check-neuronet` loads them with real Keras 3 (and tf_keras for `.h5`), compares the predictions and
@@ -53,6 +56,43 @@ def classification_data():
     x = rng.normal(size=(64, 6)).astype("float32")
     y = (np.argmax(x[:, :3], axis=1)).astype("int64")
     return x, y
+
+
+def normalization_data():
+    """Features on very different scales (what Normalization is for), and a target linear in the standardized ones."""
+    rng = np.random.default_rng(SEED + 2)
+    scale = np.array([1.0, 10.0, 100.0, 0.1, 1.0, 5.0, 50.0, 2.0])
+    offset = np.array([0.0, 5.0, -100.0, 1.0, 0.0, 0.0, 30.0, -2.0])
+    z = rng.normal(size=(64, 8))
+    y = z @ np.array([[1.0], [-1.0], [0.5], [0.0], [2.0], [0.0], [-0.5], [1.0]]) + 0.5
+    return (z * scale + offset).astype("float32"), y.astype("float32")
+
+
+PREPROCESSING_MEAN = [0.0, 0.5, -0.5, 1.0, 0.0, 0.25]
+PREPROCESSING_VARIANCE = [1.0, 2.0, 0.5, 1.0, 4.0, 1.0]
+
+
+def normalization_model(lib, name):
+    """Normalization (adapted) + Dense + BatchNormalization + Dense + LayerNormalization + Dense, for regression."""
+    L = lib.layers
+    return lib.Sequential([lib.Input((8,), name="input_layer"), L.Normalization(name="normalization"),
+                           L.Dense(16, activation="relu", name="dense"),
+                           L.BatchNormalization(momentum=0.9, name="batch_normalization"),
+                           L.Dense(8, activation="relu", name="dense_1"), L.LayerNormalization(name="layer_normalization"),
+                           L.Dense(1, name="dense_2")], name=name)
+
+
+def preprocessing_model(lib):
+    """Rescaling, a Normalization with given mean/variance, Reshape, BatchNormalization over a 3-D input."""
+    L = lib.layers
+    inputs = lib.Input((6,), name="features")
+    x = L.Rescaling(0.5, offset=-0.25, name="rescaling")(inputs)
+    x = L.Normalization(mean=PREPROCESSING_MEAN, variance=PREPROCESSING_VARIANCE, name="fixed_normalization")(x)
+    x = L.Reshape((2, 3), name="reshape")(x)
+    x = L.BatchNormalization(name="batch_normalization")(x)
+    x = L.Flatten(name="flatten")(x)
+    outputs = L.Dense(3, activation="softmax", name="probabilities")(x)
+    return lib.Model(inputs, outputs, name="preprocessed_classifier")
 
 
 # --- gzip helpers ----------------------------------------------------------------------------------------------
@@ -142,6 +182,25 @@ def make_real_keras():
         manifest[f] = {"arrays": "keras3_functional.npz", "writer": f"keras {keras.__version__}",
                        "optimizer": "SGD", "loss": "sparse_categorical_crossentropy"}
 
+    keras.utils.set_random_seed(SEED)
+    x, y = normalization_data()
+    model = normalization_model(keras, "normalized_regressor")
+    model.layers[0].adapt(x)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+    for f in _train_and_record(keras, model, x, y, "keras3_normalization", k3_files("keras3_normalization")):
+        manifest[f] = {"arrays": "keras3_normalization.npz", "writer": f"keras {keras.__version__}",
+                       "optimizer": "Adam", "loss": "mse"}
+
+    keras.utils.set_random_seed(SEED)
+    x, y = classification_data()
+    model = preprocessing_model(keras)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    for f in _train_and_record(keras, model, x, y, "keras3_preprocessing", k3_files("keras3_preprocessing")):
+        manifest[f] = {"arrays": "keras3_preprocessing.npz", "writer": f"keras {keras.__version__}",
+                       "optimizer": "SGD", "loss": "sparse_categorical_crossentropy"}
+    record_batch_normalization(keras)
+
     try:
         import tf_keras
     except ImportError:
@@ -178,9 +237,34 @@ def make_real_keras():
             manifest[f] = {"arrays": "tfkeras2_functional.npz", "writer": f"tf_keras {tf_keras.__version__}",
                            "optimizer": "SGD", "loss": "sparse_categorical_crossentropy"}
 
+        tf_keras.utils.set_random_seed(SEED)
+        x, y = normalization_data()
+        model = normalization_model(tf_keras, "normalized_regressor")
+        model.layers[0].adapt(x)
+        model.compile(optimizer=tf_keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
+        for f in _train_and_record(tf_keras, model, x, y, "tfkeras2_normalization",
+                                   k2_files("tfkeras2_normalization")):
+            manifest[f] = {"arrays": "tfkeras2_normalization.npz", "writer": f"tf_keras {tf_keras.__version__}",
+                           "optimizer": "Adam", "loss": "mse"}
+
     manifest = {"tensorflow": tf.__version__, "files": manifest}
     (FIXTURES / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     print(json.dumps(manifest, indent=1))
+
+
+def record_batch_normalization(keras):
+    """One BatchNormalization layer with given weights: Keras's outputs in inference and training mode, and the
+    moving statistics after the training call (`keras3_batch_normalization.npz`)."""
+    rng = np.random.default_rng(SEED + 3)
+    layer = keras.layers.BatchNormalization(momentum=0.8, epsilon=0.01)
+    layer.build((None, 3, 5))
+    weights = [rng.uniform(0.5, 2.0, 5), rng.normal(size=5), rng.normal(size=5), rng.uniform(0.5, 3.0, 5)]
+    layer.set_weights([w.astype("float32") for w in weights])
+    x = (rng.normal(size=(4, 3, 5)) * 3 + 1).astype("float32")
+    arrays = {"x": x, **{f"weight_{i}": w.astype("float32") for i, w in enumerate(weights)},
+              "inference": np.asarray(layer(x, training=False)), "training": np.asarray(layer(x, training=True)),
+              "moving_mean": layer.moving_mean.numpy(), "moving_variance": layer.moving_variance.numpy()}
+    np.savez_compressed(FIXTURES / "keras3_batch_normalization.npz", **arrays)
 
 
 # --- neuronet side ------------------------------------------------------------------------------------------------
@@ -212,12 +296,31 @@ def build_neuronet_models(keras):
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x[:48], y[:48], batch_size=16, epochs=1, shuffle=False, verbose=0)
     models["neuronet_functional"] = (model, x[48:58], x[:16], y[:16])
+
+    x, y = normalization_data()
+    model = normalization_model(keras, "normalized_regressor")
+    _set_deterministic_weights(model, SEED + 2)
+    model.layers[0].adapt(x)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, name="adam"), loss="mean_squared_error",
+                  metrics=["mae"])
+    model.fit(x[:48], y[:48], batch_size=16, epochs=1, shuffle=False, verbose=0)
+    models["neuronet_normalization"] = (model, x[48:58], x[:16], y[:16])
+
+    x, y = classification_data()
+    model = preprocessing_model(keras)
+    _set_deterministic_weights(model, SEED + 3)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x[:48], y[:48], batch_size=16, epochs=1, shuffle=False, verbose=0)
+    models["neuronet_preprocessing"] = (model, x[48:58], x[:16], y[:16])
     return models
 
 
 def _set_deterministic_weights(model, seed):
+    """Trainable weights from a seeded uniform(-0.5, 0.5); statistics (non-trainable) stay as built or adapted."""
     rng = np.random.default_rng(seed)
-    model.set_weights([rng.uniform(-0.5, 0.5, size=w.shape).astype("float32") for w in model.get_weights()])
+    for w in model.trainable_weights:
+        w.assign(rng.uniform(-0.5, 0.5, size=w.shape).astype("float32"))
 
 
 def make_neuronet():

@@ -155,7 +155,17 @@ class Layer:
 
     @property
     def weights(self) -> List[Variable]:
-        return self.trainable_weights + self.non_trainable_weights
+        """Keras's order (3 and tf.keras 2 alike): this layer's own weights (trainable ones first), then each
+        sublayer's, depth first. Not trainable + non-trainable: with BatchNormalization's moving statistics in a
+        model, `get_weights()` would no longer line up with Keras's.
+        """
+        own = [w for w in self._weights if w.trainable] + [w for w in self._weights if not w.trainable]
+        seen, ordered = set(), []
+        for w in own + [w for layer in self._tracked for w in layer.weights]:
+            if id(w) not in seen:
+                seen.add(id(w))
+                ordered.append(w)
+        return ordered
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights

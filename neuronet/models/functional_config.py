@@ -47,6 +47,8 @@ def functional_from_config(config: dict, custom_objects: Optional[dict] = None) 
                     break
                 args = [tensors[tuple(r)] for r in refs]
                 kwargs.pop("training", None)
+                if kwargs.get("mask", 0) is None:  # Keras 3 records `mask=None` for layers that take a mask
+                    del kwargs["mask"]
                 out = layers[name](args if as_list else args[0], **kwargs)
                 index = len(layers[name]._inbound_nodes) - 1
                 for i, t in enumerate(out if isinstance(out, list) else [out]):

@@ -54,6 +54,10 @@ class BatchNormalization(Layer):
             raise ValueError(f"BatchNormalization: `momentum` must be in [0, 1]. Received: momentum={momentum!r}")
         if float(epsilon) <= 0:
             raise ValueError(f"BatchNormalization: `epsilon` must be positive. Received: epsilon={epsilon!r}")
+        if isinstance(axis, (list, tuple)):  # tf.keras 2 writes its (single) axis as a list, e.g. [1]
+            if len(axis) != 1:
+                raise ValueError(f"BatchNormalization: neuronet normalizes along one axis. Received: axis={axis!r}")
+            axis = axis[0]
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.momentum, self.epsilon = float(momentum), float(epsilon)

@@ -72,8 +72,9 @@ class LayerNormalization(Layer):
     def get_config(self) -> dict:
         config = super().get_config()
         config.update({
+            # No "rms_scaling" key (always False here): Keras 3 defaults it, and tf.keras 2 refuses the key.
             "axis": self.axis, "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
-            "rms_scaling": False, "beta_initializer": initializers.serialize(self.beta_initializer),
+            "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "beta_regularizer": regularizers.serialize(self.beta_regularizer),
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),

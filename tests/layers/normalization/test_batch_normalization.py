@@ -122,3 +122,18 @@ def test_unsupported_arguments_and_bad_values_are_refused():
     layer(X)
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
         layer(np.ones((2, 3)))
+
+
+def test_matches_real_keras_for_the_same_weights_and_moving_statistics():
+    """Fixture recorded by tools/make_keras_fixtures.py with real Keras 3: one layer on a (4, 3, 5) input."""
+    import pathlib
+
+    data = np.load(pathlib.Path(__file__).parents[2] / "saving" / "fixtures" / "keras3_batch_normalization.npz",
+                   allow_pickle=False)
+    layer = layers.BatchNormalization(momentum=0.8, epsilon=0.01)
+    layer.build((None, 3, 5))
+    layer.set_weights([data[f"weight_{i}"] for i in range(4)])
+    np.testing.assert_allclose(layer(data["x"], training=False).numpy(), data["inference"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer(data["x"], training=True).numpy(), data["training"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer.moving_mean.numpy(), data["moving_mean"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), data["moving_variance"], rtol=1e-5, atol=1e-6)
