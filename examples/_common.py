@@ -72,6 +72,24 @@ def load_housing():
     return X_train, X_valid, X_test, y_train, y_valid, y_test
 
 
+def load_housing_raw():
+    """California housing as the current edition prepares it: the same splits, features left raw.
+
+    The models scale their inputs themselves with `Normalization` layers (adapted on the training set), so there is
+    no StandardScaler. Returns X_train, X_valid, X_test, y_train, y_valid, y_test (fast mode: 2,000 training rows).
+    """
+    from sklearn.model_selection import train_test_split
+
+    import neuronet as keras
+
+    housing = keras.datasets.california_housing.load_sklearn_version()
+    X_train_full, X_test, y_train_full, y_test = train_test_split(housing.data, housing.target, random_state=42)
+    X_train, X_valid, y_train, y_valid = train_test_split(X_train_full, y_train_full, random_state=42)
+    if FAST:
+        X_train, y_train = X_train[:FAST_ROWS], y_train[:FAST_ROWS]
+    return X_train, X_valid, X_test, y_train, y_valid, y_test
+
+
 def load_images(dataset="fashion_mnist"):
     """Fashion-MNIST (or MNIST) scaled to [0, 1], its first 5,000 training images kept for validation (as in the book).
 

@@ -57,6 +57,11 @@ class Functional(Model):
         return [t.layer.name for t in self.outputs]
 
     @property
+    def output_names(self) -> List[str]:
+        """The names of the outputs (their layers' names), as `zip(model.output_names, model.predict(x))` needs."""
+        return self._output_names()
+
+    @property
     def input_names(self) -> List[str]:
         return [t.layer.name for t in self.inputs]
 

@@ -19,6 +19,10 @@ def _per_output(value: Any, output_names: Sequence[str], what: str, allow_single
                              f"among the model's outputs: {list(output_names)}.")
         return [value.get(name) for name in output_names]
     if isinstance(value, (list, tuple)) and (n > 1 or not allow_single or "metrics" not in what):
+        if len(value) != n and what.endswith("metrics") and all(isinstance(v, str) for v in value):
+            # tf.keras 2 (which the book's current edition runs on) gives a flat list of metric names to every
+            # output: metrics=["RootMeanSquaredError"] on a two-output model yields one RMSE per output.
+            return [list(value)] * n
         if len(value) != n:
             raise ValueError(f"`{what}` has {len(value)} entries but the model has {n} outputs "
                              f"({list(output_names)}). Pass one per output, or a dict keyed by output name.")

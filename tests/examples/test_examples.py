@@ -187,6 +187,39 @@ def check_tensorboard_custom_summaries(output, out):
     assert output.rstrip().splitlines()[-1].startswith("summary: 20 steps")
 
 
+def _check_rmse(output, label="test RMSE:"):
+    rmse = _number(output, label)
+    assert 0 < rmse < 3, rmse  # fast mode: 2 epochs on 2,000 rows; predicting the mean gives about 1.15
+    return rmse
+
+
+def check_normalization_regression_mlp(output, out):
+    rmse = _check_rmse(output)
+    assert _number(output, "test MSE:") == pytest.approx(rmse**2, rel=1e-3)
+    assert "Non-trainable params: 17" in output  # 8 means, 8 variances and the count, as Keras counts them
+    assert re.search(r"adapted means: 3\.\d\d, 2\d\.\d\d, ", output)  # raw features: median income, house age...
+    assert re.search(r"summary: Normalization .*test RMSE \d\.\d{4}", output)
+
+
+def check_wide_and_deep_normalization_two_inputs(output, out):
+    _check_rmse(output)
+    assert "restored model predicts the same: True" in output
+    assert _files(out, "my_keras_model.keras")
+
+
+def check_wide_and_deep_normalization_aux_output(output, out):
+    _check_total_loss(output)
+    _check_rmse(output, "test main RMSE:")
+    assert _number(output, "test main RMSE:") == pytest.approx(_number(output, "main MSE:") ** 0.5, rel=1e-3)
+    assert "outputs: ['dense_2', 'dense_3']" in output and "reloaded model predicts the same: True" in output
+
+
+def check_subclassed_wide_and_deep_normalization(output, out):
+    _check_total_loss(output)
+    _check_rmse(output, "test main RMSE:")
+    assert "Non-trainable params: 24" in output  # (5 + 5) + (6 + 6) statistics and two counts
+
+
 CHECKS = {name[len("check_"):] + ".py": check for name, check in globals().items() if name.startswith("check_")}
 
 

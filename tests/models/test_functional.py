@@ -168,3 +168,15 @@ def test_subclass_called_with_inputs_and_outputs_is_functional_with_its_methods(
     assert isinstance(model, Custom) and isinstance(model, keras.Model) and model.output_names == ["out"]
     x = np.ones((4, 3), "float32")
     np.testing.assert_allclose(model.predict(x, verbose=0), model(x).numpy() + 1.0, rtol=1e-6)
+
+
+def test_flat_metric_names_apply_to_every_output_and_output_names():
+    """tf.keras 2 (the book's current edition): metrics=["RootMeanSquaredError"] gives each output its RMSE."""
+    inputs = keras.Input((3,))
+    hidden = keras.layers.Dense(4, activation="relu")(inputs)
+    model = keras.Model(inputs, [keras.layers.Dense(1, name="main")(hidden), keras.layers.Dense(1, name="aux")(hidden)])
+    model.compile(loss=("mse", "mse"), loss_weights=(0.9, 0.1), optimizer="adam", metrics=["RootMeanSquaredError"])
+    x, y = np.random.default_rng(0).normal(size=(8, 3)), np.ones((8, 1))
+    total, main_loss, aux_loss, main_rmse, aux_rmse = model.evaluate(x, (y, y), verbose=0)
+    assert main_rmse == pytest.approx(main_loss**0.5, rel=1e-5) and aux_rmse == pytest.approx(aux_loss**0.5, rel=1e-5)
+    assert model.output_names == ["main", "aux"]
