@@ -544,6 +544,11 @@ def main(argv: list | None = None) -> dict:
             result["fit"][name] = bench_fit(name, data[0], data[1], sizes, loss, args.repeats, loads, servers)
             result["predict"][name] = bench_predict(name, data[0], data[1], x_predict[name], sizes, loss,
                                                     BATCH_SIZE, max(args.repeats, 3), loads, servers)
+        print("timing housing + Normalization (Adam) ...", file=sys.stderr, flush=True)
+        import bench_normalization  # beside this file; it reuses this module's timing helpers
+
+        x_raw, y_raw, _ = bench_normalization.load_raw_housing()
+        result["fit"]["housing_normalization"] = bench_normalization.bench_fit(x_raw, y_raw, args.repeats, loads)
         result["predict"]["fashion_mnist b1024"] = bench_predict(
             "fashion_mnist", fashion[0], fashion[1], x_predict["fashion_mnist"], *models["fashion_mnist"][1:], 1024,
             max(args.repeats, 3), loads, {})

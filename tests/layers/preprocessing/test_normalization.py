@@ -170,3 +170,15 @@ def test_zero_variance_follows_keras():
     assert layer(data).numpy()[:, 0].tolist() == [0.0] * 10  # the adapted data itself maps to 0
     np.testing.assert_allclose(layer(np.array([[5.0, 0.0]])).numpy()[0, 0], 1e7, rtol=1e-5)  # Keras: (x - m) / 1e-7
     np.testing.assert_allclose(inverse(np.array([[3.0, 0.0]])).numpy()[0, 0], 4.0, rtol=1e-6)  # invert: the constant
+
+
+def test_at_most_one_graph_node_per_step():
+    """On data it records nothing (constants only); on a tensor that needs gradients, one fused node."""
+    from neuronet.autodiff import Tensor
+
+    layer = layers.Normalization()
+    layer.adapt(DATA)
+    assert not layer(Tensor(DATA.astype("float32"))).requires_grad
+    x = Tensor(DATA.astype("float32"), requires_grad=True)
+    out = layer(x)
+    assert out.parents[0] is x and all(not isinstance(p, Tensor) for p in out.parents[1:])
