@@ -101,13 +101,18 @@ class _TrialCallback(callbacks_module.Callback):
                 optimizer.build(self.model.trainable_weights)
             optimizer.set_weights(self.checkpoint["optimizer"])
 
+    def on_train_end(self, logs=None):
+        stopped = getattr(getattr(self.model, "history", None), "stopped_at", None)  # where fit met the bad loss
+        if stopped:
+            self.invalid_loss = dict(stopped)
+
     def on_epoch_end(self, epoch, logs=None):
         logs = _numeric(logs or {})
         for key, value in logs.items():
             self.history.setdefault(key, []).append(value)
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(loss) and self.invalid_loss is None:
-            self.invalid_loss = (epoch, loss)  # fit stopped at the batch where it appeared: no score to trust
+            self.invalid_loss = {"epoch": epoch, "loss": loss}  # fit stopped there: no score to trust
             return
         if not self.objective.has_value(logs):
             if self.strict:
@@ -220,10 +225,12 @@ def run_trial_job(job, data):
         fit = getattr(hypermodel, "fit", None) or HyperModel.fit.__get__(hypermodel)
         results = fit(hp, model, *data["args"], callbacks=[tracker, *callbacks], **kwargs)
         if tracker.invalid_loss is not None:
-            epoch, loss = tracker.invalid_loss
-            raise FailedTrialError(f"The training loss became {loss} in epoch {epoch + 1} (execution {execution + 1}):"
-                                   f" `fit` stopped at that batch, so the trial has no valid score. Usual causes: a "
-                                   f"learning rate too high for these values {_tuned_values(hp)}, or unscaled inputs.")
+            stop = tracker.invalid_loss
+            where = f"at batch {stop['batch']} of {stop['steps']} " if "batch" in stop else ""
+            raise FailedTrialError(f"The training loss became {stop['loss']} {where}in epoch {stop['epoch'] + 1} "
+                                   f"(execution {execution + 1}): `fit` stopped there, so the trial has no valid "
+                                   f"score. Usual causes: a learning rate too high for these values "
+                                   f"{_tuned_values(hp)}, or unscaled inputs.")
         all_metrics.append(_execution_metrics(tracker, results, objective, model))
         histories.append(tracker.history)
     metrics = {k: float(np.mean([m[k] for m in all_metrics])) for k in all_metrics[0]
