@@ -15,12 +15,13 @@ import numpy as np
 _PLUGIN_CONTENT = {"scalars": b"", "histograms": b"", "images": b"", "text": b"", "audio": b"\x10\x0b"}
 
 
-def summary_proto(tag, plugin, tensor, description=None):
-    """A `Summary` holding one tagged tensor, read by `plugin` ("scalars", "histograms", "images", "text", "audio")."""
+def summary_proto(tag, plugin, tensor, description=None, content=None):
+    """A `Summary` holding one tagged tensor, read by `plugin` ("scalars", "histograms", "images", "text", "audio";
+    another plugin, such as "hparams", gives its metadata `content`)."""
     from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata
 
     metadata = SummaryMetadata(summary_description=description or "", plugin_data=SummaryMetadata.PluginData(
-        plugin_name=plugin, content=_PLUGIN_CONTENT[plugin]))
+        plugin_name=plugin, content=_PLUGIN_CONTENT[plugin] if content is None else content))
     return Summary(value=[Summary.Value(tag=tag, metadata=metadata, tensor=tensor)])
 
 

@@ -19,6 +19,7 @@ import traceback
 import numpy as np
 
 from neuronet import callbacks as callbacks_module
+from neuronet.tuners import hparams_logger
 from neuronet.tuners import hyperparameters as hp_module
 from neuronet.tuners import oracle as oracle_module
 from neuronet.tuners import trial as trial_module
@@ -189,11 +190,13 @@ def _execution_metrics(tracker, results, objective, model):
     return metrics
 
 
-def _separate_tensorboard_runs(callbacks, trial_id, execution):
-    """As Keras Tuner: a TensorBoard callback logs each trial's execution to `<log_dir>/<trial_id>/execution<k>`."""
-    for callback in callbacks:
+def _separate_tensorboard_runs(callbacks, hp, trial_id, execution):
+    """As Keras Tuner: a TensorBoard callback logs each trial's execution to `<log_dir>/<trial_id>/execution<k>`,
+    with the trial's values for TensorBoard's HParams dashboard."""
+    for callback in list(callbacks):
         if type(callback).__name__ == "TensorBoard" and hasattr(callback, "log_dir"):
             callback.log_dir = os.path.join(str(callback.log_dir), str(trial_id), f"execution{execution}")
+            callbacks.append(hparams_logger.HParamsLogger(callback.log_dir, hp, trial_id))
 
 
 def run_trial_job(job, data):
@@ -221,7 +224,7 @@ def run_trial_job(job, data):
         except Exception as error:
             raise FatalValueError(f"Callbacks passed to `search()` must be deep-copyable (each execution gets its "
                                   f"own copy). `copy.deepcopy` failed: {error}") from error
-        _separate_tensorboard_runs(callbacks, job["trial_id"], execution)
+        _separate_tensorboard_runs(callbacks, hp, job["trial_id"], execution)
         fit = getattr(hypermodel, "fit", None) or HyperModel.fit.__get__(hypermodel)
         results = fit(hp, model, *data["args"], callbacks=[tracker, *callbacks], **kwargs)
         if tracker.invalid_loss is not None:

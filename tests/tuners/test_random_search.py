@@ -294,3 +294,17 @@ def test_a_tensorboard_callback_logs_each_trial_to_its_own_run(tmp_path):
                  verbose=0)
     runs = sorted(str(p.relative_to(log_dir)) for p in log_dir.glob("*/*/train"))
     assert runs == ["0/execution0/train", "0/execution1/train", "1/execution0/train", "1/execution1/train"]
+    # each execution's directory holds the trial's values for TensorBoard's HParams dashboard, read by TensorBoard
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams import metadata
+
+    for trial in tuner.oracle.trials.values():
+        events = EventAccumulator(str(log_dir / trial.trial_id / "execution1"))
+        events.Reload()
+        start = metadata.parse_session_start_info_plugin_data(
+            events.SummaryMetadata("_hparams_/session_start_info").plugin_data.content)
+        assert start.group_name == trial.trial_id
+        assert {k: v.number_value for k, v in start.hparams.items()} == pytest.approx(trial.hyperparameters.values)
+        end = metadata.parse_session_end_info_plugin_data(
+            events.SummaryMetadata("_hparams_/session_end_info").plugin_data.content)
+        assert end.status == 1  # STATUS_SUCCESS
