@@ -177,6 +177,17 @@ def check_keras_tuner_random_search(output, out):
     assert output.rstrip().splitlines()[-1].startswith("summary: 3 trials; best {'n_hidden'")
 
 
+def check_keras_tuner_hypermodel(output, out):
+    assert _number(output, "hyperband trials run:") == 2  # Keras Tuner's schedule for max_epochs=2, factor=3
+    assert _number(output, "bayesian trials run:") == 2
+    assert 0 <= _number(output, "hyperband best val_accuracy:") <= 1
+    assert 0 <= _number(output, "bayesian best val_accuracy:") <= 1
+    assert 0.2 < _number(output, "test accuracy:") <= 1
+    assert "normalize: " in output  # asked for in HyperModel.fit, recorded with the trial
+    assert len(_files(out, "my_fashion_mnist/hyperband/tensorboard/*/execution0/train/events.*")) == 2
+    assert output.rstrip().splitlines()[-1].startswith("summary: Hyperband: 2 trials")
+
+
 def check_tensorboard_custom_summaries(output, out):
     for tag, plugin in (("my_scalar", "scalars"), ("my_hist", "histograms"), ("my_images", "images"),
                         ("my_text", "text"), ("my_audio", "audio")):
