@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
-
-from neuronet import ops
+from neuronet import backend, ops
 
 
 def linear(x: Any) -> Any:
@@ -15,7 +13,7 @@ def linear(x: Any) -> Any:
 def relu(x: Any, negative_slope: float = 0.0, max_value: Any = None, threshold: float = 0.0) -> Any:
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    data = x.data if hasattr(x, "requires_grad") else np.asarray(x)
+    data = backend.asarray(x)
     out = ops.where(data > threshold, x, ops.multiply(ops.subtract(x, threshold), negative_slope))
     return out if max_value is None else ops.minimum(out, float(max_value))
 
@@ -85,10 +83,10 @@ def heaviside(x: Any) -> Any:
     train TLUs with `neuronet.perceptron.Perceptron` (the perceptron learning rule) instead.
     """
     from neuronet.autodiff import Tensor
-    from neuronet.perceptron import heaviside as step
 
-    data = x.data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor(step(data).astype(data.dtype, copy=False))
+    data = backend.asarray(x)
+    as_float = data if data.dtype.kind == "f" else data.astype("float64")
+    return Tensor(backend.xp.heaviside(as_float, 1.0).astype(data.dtype, copy=False))
 
 
 heaviside.differentiable = False  # type: ignore[attr-defined]

@@ -4,10 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional, Tuple
 
-import numpy as np
-
 from neuronet import backend
-from neuronet.utils import random as nn_random
 
 
 def _fans(shape: Tuple[int, ...]) -> Tuple[float, float]:
@@ -16,14 +13,14 @@ def _fans(shape: Tuple[int, ...]) -> Tuple[float, float]:
         return 1.0, 1.0
     if len(shape) == 1:
         return float(shape[0]), float(shape[0])
-    receptive = float(np.prod(shape[:-2])) if len(shape) > 2 else 1.0
+    receptive = float(math.prod(shape[:-2])) if len(shape) > 2 else 1.0
     return shape[-2] * receptive, shape[-1] * receptive
 
 
 class Initializer:
-    """Base class: `init(shape, dtype)` returns a NumPy array."""
+    """Base class: `init(shape, dtype)` returns a device array (drawn from `backend.random`)."""
 
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
         raise NotImplementedError
 
     def get_config(self) -> dict:
@@ -33,26 +30,26 @@ class Initializer:
     def from_config(cls, config: dict) -> "Initializer":
         return cls(**config)
 
-    def _rng(self) -> np.random.Generator:
-        return nn_random.generator(getattr(self, "seed", None))
+    def _rng(self) -> Any:
+        return backend.random.generator(getattr(self, "seed", None))
 
 
 class Zeros(Initializer):
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
-        return np.zeros(shape, dtype=dtype or backend.floatx())
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
+        return backend.xp.zeros(shape, dtype=dtype or backend.floatx())
 
 
 class Ones(Initializer):
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
-        return np.ones(shape, dtype=dtype or backend.floatx())
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
+        return backend.xp.ones(shape, dtype=dtype or backend.floatx())
 
 
 class Constant(Initializer):
     def __init__(self, value: float = 0.0) -> None:
         self.value = value
 
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
-        return np.full(shape, self.value, dtype=dtype or backend.floatx())
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
+        return backend.xp.full(shape, self.value, dtype=dtype or backend.floatx())
 
     def get_config(self) -> dict:
         return {"value": self.value}
@@ -62,8 +59,8 @@ class RandomNormal(Initializer):
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: Optional[int] = None) -> None:
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
-        return self._rng().normal(self.mean, self.stddev, size=shape).astype(dtype or backend.floatx())
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
+        return backend.random.normal(shape, self.mean, self.stddev, dtype=dtype, rng=self._rng())
 
     def get_config(self) -> dict:
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -73,8 +70,8 @@ class RandomUniform(Initializer):
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: Optional[int] = None) -> None:
         self.minval, self.maxval, self.seed = minval, maxval, seed
 
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
-        return self._rng().uniform(self.minval, self.maxval, size=shape).astype(dtype or backend.floatx())
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
+        return backend.random.uniform(shape, self.minval, self.maxval, dtype=dtype, rng=self._rng())
 
     def get_config(self) -> dict:
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
@@ -94,32 +91,22 @@ class VarianceScaling(Initializer):
                              "'untruncated_normal' or 'uniform'.")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
 
-    def __call__(self, shape: Any, dtype: Any = None) -> np.ndarray:
+    def __call__(self, shape: Any, dtype: Any = None) -> Any:
         fan_in, fan_out = _fans(tuple(shape))
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         rng = self._rng()
         if self.distribution == "uniform":
             limit = math.sqrt(3.0 * variance)
-            out = rng.uniform(-limit, limit, size=shape)
-        elif self.distribution == "untruncated_normal":
-            out = rng.normal(0.0, math.sqrt(variance), size=shape)
-        else:
-            # 0.8796... is the stddev of a unit normal truncated to [-2, 2], as in Keras.
-            out = _truncated_normal(rng, math.sqrt(variance) / 0.87962566103423978, shape)
-        return out.astype(dtype or backend.floatx())
+            return backend.random.uniform(shape, -limit, limit, dtype=dtype, rng=rng)
+        if self.distribution == "untruncated_normal":
+            return backend.random.normal(shape, 0.0, math.sqrt(variance), dtype=dtype, rng=rng)
+        # 0.8796... is the stddev of a unit normal truncated to [-2, 2], as in Keras.
+        return backend.random.truncated_normal(shape, math.sqrt(variance) / 0.87962566103423978, dtype=dtype,
+                                               rng=rng)
 
     def get_config(self) -> dict:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
-
-
-def _truncated_normal(rng: np.random.Generator, stddev: float, shape: Any) -> np.ndarray:
-    out = rng.normal(0.0, 1.0, size=shape)
-    bad = np.abs(out) > 2
-    while bad.any():  # redraw outside two standard deviations
-        out[bad] = rng.normal(0.0, 1.0, size=int(bad.sum()))
-        bad = np.abs(out) > 2
-    return out * stddev
 
 
 def _variance_scaling(name: str, scale: float, mode: str, distribution: str) -> type:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.autodiff.tensor import Tensor
 
@@ -36,7 +34,7 @@ class Variable(Tensor):
             value = initializers.get(initializer)(tuple(shape), dtype=dtype)
         else:
             value = initializer
-        data = np.array(value, dtype=dtype)  # always a private copy: updates happen in place
+        data = backend.xp.array(backend.asarray(value), dtype=dtype)  # a private copy: updates happen in place
         if shape is not None and tuple(shape) != data.shape:
             raise ValueError(f"Variable {name!r}: initial value has shape {data.shape}, expected {tuple(shape)}.")
         super().__init__(data, requires_grad=trainable)
@@ -49,12 +47,12 @@ class Variable(Tensor):
     def value(self) -> Any:
         return self.data
 
-    def numpy(self) -> np.ndarray:
-        return backend.to_numpy(self.data).copy()
+    def numpy(self) -> Any:
+        out = backend.to_numpy(self.data)
+        return out.copy() if out is self.data else out  # a copy from the device is already private
 
     def assign(self, value: Any) -> "Variable":
-        value = backend.to_numpy(value) if isinstance(value, Tensor) else value
-        value = np.asarray(value)
+        value = backend.asarray(value, dtype=self.data.dtype)
         if value.shape != self.data.shape:
             raise ValueError(f"Cannot assign a value of shape {value.shape} to variable {self.path!r} "
                              f"of shape {self.data.shape}.")
@@ -62,11 +60,11 @@ class Variable(Tensor):
         return self
 
     def assign_add(self, value: Any) -> "Variable":
-        self.data += np.asarray(value, dtype=self.data.dtype)
+        self.data += backend.asarray(value, dtype=self.data.dtype)
         return self
 
     def assign_sub(self, value: Any) -> "Variable":
-        self.data -= np.asarray(value, dtype=self.data.dtype)
+        self.data -= backend.asarray(value, dtype=self.data.dtype)
         return self
 
     def __repr__(self) -> str:

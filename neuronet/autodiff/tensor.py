@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
 
-import numpy as np
+from neuronet import backend
 
 
 class Tensor:
@@ -57,12 +57,11 @@ class Tensor:
     def size(self) -> int:
         return self.data.size
 
-    def numpy(self) -> np.ndarray:
-        from neuronet.backend import to_numpy
+    def numpy(self) -> Any:
+        """The value as a NumPy array on the host (copied from the device when needed)."""
+        return backend.to_numpy(self.data)
 
-        return to_numpy(self.data)
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         out = self.numpy()
         return out.astype(dtype) if dtype is not None else out
 

@@ -1,45 +1,27 @@
 """Layer: the base class of every layer and model (weights, build/call, config)."""
 from __future__ import annotations
 
-import collections
-import re
-from typing import Any, Dict, List, Optional
-
-import numpy as np
+import math
+from typing import Any, List, Optional
 
 from neuronet import backend, constraints, initializers, ops, regularizers
 from neuronet.autodiff import Tensor
+from neuronet.layers import symbolic
 from neuronet.layers.symbolic import KerasTensor
 from neuronet.metrics.metric import Metric
+from neuronet.utils import naming, tree
 from neuronet.variables import Variable
 
-_UIDS: Dict[str, int] = collections.defaultdict(int)
 # Losses added during a forward pass (`add_loss`, activity regularizers) belong to the latest outermost call:
 # `_CALLS[0]` counts the layer calls in progress, `_CALLS[1]` turns True once any such loss was added.
 _CALLS: list = [0, False]
-
-
-def reset_uids() -> None:
-    _UIDS.clear()
-
-
-def unique_name(prefix: str) -> str:
-    """`dense`, then `dense_1`, `dense_2`... as Keras names layers."""
-    count = _UIDS[prefix]
-    _UIDS[prefix] += 1
-    return prefix if count == 0 else f"{prefix}_{count}"
-
-
-def snake_case(name: str) -> str:
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
 def as_tensor(x: Any) -> Tensor:
     """Data entering a layer: Tensors pass through; arrays become floatx Tensors."""
     if isinstance(x, Tensor):
         return x
-    array = np.asarray(x)
+    array = backend.asarray(x)  # the host -> device copy of data entering a layer
     if array.dtype != backend.floatx() and (array.dtype.kind in "fiub"):
         array = array.astype(backend.floatx())
     return Tensor(array)
@@ -74,7 +56,7 @@ class Layer:
         self._initial_weights = kwargs.get("weights")  # tf.keras 2: set once the layer is built
         self._losses: List[Any] = []
         self._trainable = trainable
-        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.name = name or naming.auto_name(type(self).__name__)
         self.dtype = dtype or backend.floatx()
         self.built = False
         self._weights: List[Variable] = []
@@ -188,7 +170,7 @@ class Layer:
         for layer in self._tracked:
             layer._clear_losses()
 
-    def get_weights(self) -> List[np.ndarray]:
+    def get_weights(self) -> List[Any]:
         return [w.numpy() for w in self.weights]
 
     def set_weights(self, weights: List[Any]) -> None:
@@ -196,10 +178,11 @@ class Layer:
         if len(weights) != len(params):
             raise ValueError(f"Layer {self.name!r} expects {len(params)} weights, but the weight list passed "
                              f"has {len(weights)} elements. Provided weights: {_shapes(weights)}")
+        weights = [backend.to_numpy(w) for w in weights]  # from the host (get_weights, a file), or a device
         for variable, value in zip(params, weights):
-            if np.shape(value) != variable.shape:
+            if value.shape != variable.shape:
                 raise ValueError(f"Layer {self.name!r} weight shape {variable.shape} is not compatible with "
-                                 f"provided weight shape {np.shape(value)} (weight {variable.path!r}).")
+                                 f"provided weight shape {value.shape} (weight {variable.path!r}).")
         for variable, value in zip(params, weights):
             variable.assign(value)
 
@@ -207,7 +190,7 @@ class Layer:
         if not self.built:
             raise ValueError(f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't "
                              "built. You can build it manually via: `layer.build(batch_input_shape)`.")
-        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+        return int(sum(math.prod(w.shape) for w in self.weights))
 
     # --- calling ----------------------------------------------------------------------
     def build(self, input_shape: Any) -> None:
@@ -232,10 +215,8 @@ class Layer:
         if self.built and inputs.__class__ is Tensor and not kwargs:  # the training step's path
             return self.call(inputs, training=training) if self._call_has_training else self.call(inputs)
         if _is_symbolic(inputs):
-            from neuronet.layers import symbolic
-
-            return symbolic.call_symbolic(self, inputs, **kwargs)
-        inputs = _map(as_tensor, inputs)
+            return symbolic.call_symbolic(self, inputs, Layer.compute_output_shape, **kwargs)
+        inputs = tree.map_structure(as_tensor, inputs)
         if self._call_has_training:
             kwargs["training"] = training
         if self.built:
@@ -244,14 +225,12 @@ class Layer:
         outputs = self.call(inputs, **kwargs)
         _check_outputs(self, outputs)
         if self._output_shape is None:  # shown by summary() of subclassed models
-            self._output_shape = _map(lambda t: (None,) + tuple(t.shape[1:]), outputs)
+            self._output_shape = tree.map_structure(lambda t: (None,) + tuple(t.shape[1:]), outputs)
         return outputs
 
     def _add_activity_losses(self, outputs: Any) -> None:
         """Keras 3: the regularizer of each output, divided by the batch size."""
-        from neuronet.trainers.data_adapter import flatten
-
-        for output in flatten(outputs):
+        for output in tree.flatten(outputs):
             penalty = self.activity_regularizer(output)
             if output.ndim > 0:
                 penalty = ops.multiply(penalty, 1.0 / output.shape[0])
@@ -264,7 +243,7 @@ class Layer:
             self.set_weights(weights)
 
     def _build_from(self, inputs: Any) -> None:
-        shape = _map(lambda t: tuple(t.shape), inputs)
+        shape = tree.map_structure(lambda t: tuple(t.shape), inputs)
         self._build_shape = shape
         self.build(shape)
         self.built = True
@@ -274,12 +253,14 @@ class Layer:
         """Output shape for an input shape (None for unknown sizes), by a dry run on zeros."""
         from neuronet.autodiff import no_grad
 
-        probe = _map(lambda s: Tensor(np.zeros(tuple(2 if d is None else d for d in s), self.dtype)), input_shape,
-                     leaf=is_shape)
+        def zeros(shape: tuple) -> Tensor:
+            return Tensor(backend.xp.zeros(tuple(2 if d is None else d for d in shape), self.dtype))
+
+        probe = tree.map_structure(zeros, input_shape, leaf=is_shape)
         with no_grad():
             out = self(probe, training=False)
         self._clear_losses()  # the dry run's activity losses are not a forward pass's
-        return _map(lambda t: (None,) + tuple(t.shape[1:]), out)
+        return tree.map_structure(lambda t: (None,) + tuple(t.shape[1:]), out)
 
     # --- config -----------------------------------------------------------------------
     def get_config(self) -> dict:
@@ -299,9 +280,7 @@ class Layer:
 
 
 def _check_outputs(layer: Layer, outputs: Any) -> None:
-    from neuronet.trainers.data_adapter import flatten
-
-    bad = [o for o in flatten(outputs) if not isinstance(o, Tensor)]
+    bad = [o for o in tree.flatten(outputs) if not isinstance(o, Tensor)]
     if bad or outputs is None:
         kind = type(bad[0]).__name__ if bad else "None"
         raise TypeError(f"The `call` method of {type(layer).__name__} {layer.name!r} returned a value of type "
@@ -329,16 +308,5 @@ def _is_symbolic(x: Any) -> bool:
     return isinstance(x, (list, tuple)) and any(isinstance(i, KerasTensor) for i in x)
 
 
-def _map(fn: Any, structure: Any, leaf: Any = None) -> Any:
-    """Apply `fn` to each leaf of a nested list/tuple/dict structure."""
-    if leaf is not None and leaf(structure):
-        return fn(structure)
-    if isinstance(structure, dict):
-        return {k: _map(fn, v, leaf) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(_map(fn, v, leaf) for v in structure)
-    return fn(structure)
-
-
 def _shapes(weights: List[Any]) -> List[tuple]:
-    return [np.shape(w) for w in weights]
+    return [tuple(getattr(w, "shape", None) or backend.to_numpy(w).shape) for w in weights]

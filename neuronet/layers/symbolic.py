@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
+from neuronet.utils import tree
+
 
 class KerasTensor:
     """The symbolic output of a layer called on `Input`s: a shape, a dtype and its history.
@@ -48,19 +50,18 @@ class Node:
 
     @property
     def parent_tensors(self) -> List[KerasTensor]:
-        from neuronet.trainers.data_adapter import flatten
-
-        return [t for t in flatten(self.inputs) if isinstance(t, KerasTensor)]
+        return [t for t in tree.flatten(self.inputs) if isinstance(t, KerasTensor)]
 
 
-def call_symbolic(layer: Any, inputs: Any, **kwargs: Any) -> Any:
-    """Record `layer(inputs)` on KerasTensors: build the layer, infer and check the output shape."""
-    from neuronet.layers.layer import Layer, _map
+def call_symbolic(layer: Any, inputs: Any, infer_shape: Any, /, **kwargs: Any) -> Any:
+    """Record `layer(inputs)` on KerasTensors: build the layer, infer and check the output shape.
 
-    shapes = _map(lambda t: t.shape, inputs, leaf=lambda t: isinstance(t, KerasTensor))
+    `infer_shape(layer, shapes)` is `Layer.compute_output_shape` (passed in: this module sits below `layer.py`).
+    """
+    shapes = tree.map_structure(lambda t: t.shape, inputs, leaf=lambda t: isinstance(t, KerasTensor))
     try:
         # A dry run on zeros builds the layer and checks the shapes now, not at the first fit.
-        out_shape = Layer.compute_output_shape(layer, shapes)
+        out_shape = infer_shape(layer, shapes)
     except ValueError as error:
         raise ValueError(f"Layer {layer.name!r} ({type(layer).__name__}) cannot be called on inputs of shape "
                          f"{_describe(inputs)}: {error}") from None
@@ -76,6 +77,4 @@ def call_symbolic(layer: Any, inputs: Any, **kwargs: Any) -> Any:
 
 
 def _describe(inputs: Any) -> str:
-    from neuronet.trainers.data_adapter import flatten
-
-    return ", ".join(f"{t.name}: {t.shape}" for t in flatten(inputs))
+    return ", ".join(f"{t.name}: {t.shape}" for t in tree.flatten(inputs))

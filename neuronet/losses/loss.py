@@ -1,13 +1,11 @@
 """`Loss`: the base class, and how per-sample losses become one number (Keras 3 `loss.py`)."""
 from __future__ import annotations
 
-import re
 from typing import Any, Optional
-
-import numpy as np
 
 from neuronet import backend
 from neuronet.autodiff import Tensor, primitives as p
+from neuronet.utils import naming
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -34,9 +32,9 @@ class Loss:
     """
 
     def __init__(self, name: Optional[str] = None, reduction: Any = "sum_over_batch_size", dtype: Any = None):
-        self.name = name or snake_case(type(self).__name__)
+        self.name = name or naming.to_snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
-        self._dtype = str(np.dtype(dtype or backend.floatx()))  # resolved once, as Keras's dtype policy
+        self._dtype = backend.standardize_dtype(dtype or backend.floatx())  # resolved once, as Keras's dtype policy
 
     @property
     def dtype(self) -> str:
@@ -64,12 +62,6 @@ class Loss:
         return f"<{type(self).__name__} name={self.name}>"
 
 
-def snake_case(name: str) -> str:
-    """`"MeanSquaredError"` -> `"mean_squared_error"` (Keras's `to_snake_case`)."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def standardize_reduction(reduction: Any) -> Any:
     if reduction == "auto":  # tf.keras's default, found in configs saved by Keras 2
         return "sum_over_batch_size"
@@ -93,7 +85,7 @@ def as_tensor(x: Any, dtype: Any = None) -> Tensor:
             out._keras_logits = p.cast(x._keras_logits, dtype=dtype)
             out._logits_of = x._logits_of
         return out
-    array = backend.get_array_module(x).asarray(x)
+    array = backend.asarray(x)
     if dtype is None:  # float arrays keep their dtype; lists, scalars and integers become floatx, as in Keras
         dtype = array.dtype if array.dtype.kind == "f" and hasattr(x, "dtype") else backend.floatx()
     return Tensor(array.astype(dtype, copy=False))
@@ -103,7 +95,7 @@ def constant(x: Any, dtype: Any) -> Any:
     """A target as an array of `dtype` (a Tensor stays a Tensor, so that its gradient can flow)."""
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else p.cast(x, dtype=dtype)
-    return backend.get_array_module(x).asarray(x, dtype=dtype)
+    return backend.asarray(x, dtype=dtype)
 
 
 def reshape(x: Any, shape: tuple) -> Any:
@@ -157,8 +149,7 @@ def apply_mask(sample_weight: Any, mask: Any, dtype: Any, reduction: Any) -> Any
     """Merge a boolean mask into the sample weights; for mean reductions, rescale so masked entries don't count."""
     if mask is None:
         return sample_weight
-    xp = backend.get_array_module(mask)
-    mask = xp.asarray(mask, dtype=dtype)
+    mask = backend.asarray(mask, dtype=dtype)
     if reduction in ("mean", "sum_over_batch_size"):
         valid = float(mask.sum())  # sum(loss * mask * total / valid) / total == sum(loss * mask) / valid
         mask = mask * (mask.size / valid if valid else 0.0)
@@ -170,9 +161,7 @@ def apply_mask(sample_weight: Any, mask: Any, dtype: Any, reduction: Any) -> Any
 
 
 def _weights(sample_weight: Any, dtype: Any) -> Any:
-    if isinstance(sample_weight, Tensor):
-        sample_weight = sample_weight.data
-    return backend.get_array_module(sample_weight).asarray(sample_weight, dtype=dtype)
+    return backend.asarray(sample_weight, dtype=dtype)
 
 
 def reduce_values(values: Tensor, sample_weight: Any = None, reduction: Any = "sum_over_batch_size") -> Tensor:

@@ -330,7 +330,7 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true: Any, y_pred: Any) -> Tensor:
         if not isinstance(y_true, Tensor):
-            y_true = backend.get_array_module(y_true).asarray(y_true)
+            y_true = backend.asarray(y_true)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 

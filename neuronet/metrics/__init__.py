@@ -5,7 +5,7 @@ import inspect
 from typing import Any, Optional
 
 from neuronet import losses as _losses
-from neuronet.losses.loss import snake_case as _snake_case
+from neuronet.utils.naming import to_snake_case as _snake_case
 from neuronet.metrics.accuracy_metrics import (  # noqa: F401
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
     TopKCategoricalAccuracy, accuracy, binary_accuracy, categorical_accuracy, resolve_accuracy,

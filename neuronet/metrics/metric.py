@@ -11,18 +11,17 @@ from typing import Any, Optional
 import numpy as np
 
 from neuronet import backend
-from neuronet.autodiff import Tensor, no_grad
-from neuronet.losses.loss import snake_case, squeeze_or_expand_to_same_rank
+from neuronet.autodiff import no_grad
+from neuronet.losses.loss import squeeze_or_expand_to_same_rank
+from neuronet.utils import naming
 from neuronet.variables import Variable
 
 STATE_DTYPE = "float64"
 
 
 def to_numpy(x: Any) -> np.ndarray:
-    """An array from a Tensor, Variable, array, list or scalar (no copy for NumPy arrays)."""
-    if isinstance(x, Tensor):
-        return backend.to_numpy(x.data)
-    return np.asarray(x)
+    """A host array from a Tensor, Variable, device array, list or scalar (no copy for NumPy arrays)."""
+    return backend.to_numpy(x)
 
 
 class Metric:
@@ -49,8 +48,8 @@ class Metric:
     """
 
     def __init__(self, dtype: Any = None, name: Optional[str] = None) -> None:
-        self.name = name or snake_case(type(self).__name__)
-        self._dtype = str(np.dtype(dtype or backend.floatx()))
+        self.name = name or naming.to_snake_case(type(self).__name__)
+        self._dtype = backend.standardize_dtype(dtype or backend.floatx())
         self._variables: list = []
 
     @property

@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from neuronet.layers.core.input_layer import InputLayer
-from neuronet.layers.layer import Layer, _map
+from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor, Node
 from neuronet.models.model import Model
-from neuronet.trainers.data_adapter import flatten, pack_like
+from neuronet.utils import naming
+from neuronet.utils.tree import flatten, map_structure, pack_like
 
 
 class Functional(Model):
@@ -105,7 +106,7 @@ class Functional(Model):
     def call(self, inputs: Any, training: Any = None) -> Any:
         values: Dict[int, Any] = {id(t): x for t, x in zip(self.inputs, self._flatten_inputs(inputs))}
         for node in self._nodes:
-            args = _map(lambda t: values[id(t)], node.inputs, leaf=lambda t: isinstance(t, KerasTensor))
+            args = map_structure(lambda t: values[id(t)], node.inputs, leaf=lambda t: isinstance(t, KerasTensor))
             kwargs = dict(node.call_kwargs)
             if node.layer._call_has_training:
                 kwargs["training"] = training
@@ -162,9 +163,7 @@ class Functional(Model):
 
 
 def _default_name() -> str:
-    from neuronet.layers.layer import unique_name
-
-    return unique_name("functional")
+    return naming.uniquify("functional")
 
 
 def _any_symbolic(x: Any) -> bool:

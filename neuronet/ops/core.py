@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.autodiff import Tensor, primitives as p
 
@@ -23,17 +21,18 @@ def square(x: Any) -> Tensor:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.data if isinstance(x, Tensor) else backend.asarray(x)
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> Tensor:
     """Wrap `x` in a Tensor (no copy when it already is one of the right dtype)."""
     if isinstance(x, Tensor) and (dtype is None or x.dtype == dtype):
         return x
-    return Tensor(np.asarray(_data(x), dtype=dtype))
+    return Tensor(backend.asarray(x, dtype=dtype))
 
 
-def convert_to_numpy(x: Any) -> np.ndarray:
+def convert_to_numpy(x: Any) -> Any:
+    """`x` as a NumPy array on the host (copied from the device when needed)."""
     return backend.to_numpy(x)
 
 
@@ -44,7 +43,7 @@ def stop_gradient(x: Any) -> Tensor:
 def cast(x: Any, dtype: Any) -> Any:
     if isinstance(x, Tensor):
         return x if x.dtype == dtype else p.cast(x, dtype=dtype)
-    return Tensor(np.asarray(x, dtype=dtype))
+    return Tensor(backend.asarray(x, dtype=dtype))
 
 
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
@@ -72,13 +71,13 @@ def transpose(x: Any, axes: Any = None) -> Tensor:
 
 
 def expand_dims(x: Any, axis: int) -> Tensor:
-    shape = list(np.shape(_data(x)))
+    shape = list(_data(x).shape)
     shape.insert(axis if axis >= 0 else len(shape) + axis + 1, 1)
     return p.reshape(x, shape=tuple(shape))
 
 
 def squeeze(x: Any, axis: Any = None) -> Tensor:
-    return p.reshape(x, shape=np.squeeze(_data(x), axis=axis).shape)
+    return p.reshape(x, shape=backend.xp.squeeze(_data(x), axis=axis).shape)
 
 
 def concatenate(xs: Any, axis: int = 0) -> Tensor:
@@ -89,17 +88,15 @@ def take_along_axis(x: Any, indices: Any, axis: int) -> Tensor:
     return p.take_along_axis(x, _data(indices), axis=axis)
 
 
-def argmax(x: Any, axis: int = -1) -> np.ndarray:
-    return np.argmax(_data(x), axis=axis)
+def argmax(x: Any, axis: int = -1) -> Any:
+    return backend.xp.argmax(_data(x), axis=axis)
 
 
-def equal(x: Any, y: Any) -> np.ndarray:
+def equal(x: Any, y: Any) -> Any:
     return _data(x) == _data(y)
 
 
-def one_hot(x: Any, num_classes: int, dtype: Any = None) -> np.ndarray:
+def one_hot(x: Any, num_classes: int, dtype: Any = None) -> Any:
     """One-hot encode integer labels (not differentiable)."""
-    labels = np.asarray(_data(x)).astype(np.int64)
-    out = np.zeros(labels.shape + (num_classes,), dtype=dtype or backend.floatx())
-    np.put_along_axis(out, labels[..., None], 1, axis=-1)
-    return out
+    labels = _data(x).astype("int64")
+    return (labels[..., None] == backend.xp.arange(num_classes)).astype(dtype or backend.floatx())

@@ -75,8 +75,6 @@ def exponential(x: Any) -> Any:
 
 
 def _data(x: Any) -> Any:
-    import numpy as np
+    from neuronet import backend
 
-    from neuronet.autodiff import Tensor
-
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return backend.asarray(x)

@@ -1,6 +1,6 @@
 """Adagrad: per-parameter learning rates scaled by the accumulated squared gradients."""
-import numpy as np
 
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -50,12 +50,13 @@ class Adagrad(optimizer.Optimizer):
                                                           initializer=float(self.initial_accumulator_value))
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         accumulator = self._accumulators[self._get_variable_index(variable)].data
-        buffer = np.square(gradient, out=np.empty_like(accumulator))  # out=: an array even for 0-d weights
+        buffer = xp.square(gradient, out=xp.empty_like(accumulator))  # out=: an array even for 0-d weights
         accumulator += buffer
-        np.add(accumulator, float(self.epsilon), out=buffer)
-        np.sqrt(buffer, out=buffer)
-        np.divide(gradient, buffer, out=buffer)
+        xp.add(accumulator, float(self.epsilon), out=buffer)
+        xp.sqrt(buffer, out=buffer)
+        xp.divide(gradient, buffer, out=buffer)
         buffer *= learning_rate
         variable.data -= buffer
 

@@ -1,8 +1,7 @@
 """Adam: adaptive moment estimation."""
 import math
 
-import numpy as np
-
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -62,23 +61,24 @@ class Adam(optimizer.Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
         t = self._local_step()
         alpha = learning_rate * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
         index = self._get_variable_index(variable)
         m, v = self._momentums[index].data, self._velocities[index].data
-        buffer = np.subtract(gradient, m, out=np.empty_like(m))  # out=: stays an array for 0-d weights
+        buffer = xp.subtract(gradient, m, out=xp.empty_like(m))  # out=: stays an array for 0-d weights
         buffer *= 1.0 - beta_1
         m += buffer
-        np.square(gradient, out=buffer)
+        xp.square(gradient, out=buffer)
         buffer -= v
         buffer *= 1.0 - beta_2
         v += buffer
         if self.amsgrad:
-            v = np.maximum(self._velocity_hats[index].data, v, out=self._velocity_hats[index].data)
-        np.sqrt(v, out=buffer)
+            v = xp.maximum(self._velocity_hats[index].data, v, out=self._velocity_hats[index].data)
+        xp.sqrt(v, out=buffer)
         buffer += float(self.epsilon)
-        np.divide(m, buffer, out=buffer)
+        xp.divide(m, buffer, out=buffer)
         buffer *= alpha
         variable.data -= buffer
 

@@ -1,5 +1,4 @@
 """Nadam: Adam with Nesterov momentum."""
-import numpy as np
 
 from neuronet import backend
 from neuronet.optimizers import optimizer
@@ -69,6 +68,7 @@ class Nadam(optimizer.Optimizer):
         super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
         t = self._local_step()
         u_t = beta_1 * (1.0 - 0.5 * 0.96**t)
@@ -77,19 +77,19 @@ class Nadam(optimizer.Optimizer):
         u_product_t_1 = u_product_t * u_t_1
         index = self._get_variable_index(variable)
         m, v = self._momentums[index].data, self._velocities[index].data
-        buffer = np.subtract(gradient, m, out=np.empty_like(m))  # out=: stays an array for 0-d weights
+        buffer = xp.subtract(gradient, m, out=xp.empty_like(m))  # out=: stays an array for 0-d weights
         buffer *= 1.0 - beta_1
         m += buffer
-        np.square(gradient, out=buffer)
+        xp.square(gradient, out=buffer)
         buffer -= v
         buffer *= 1.0 - beta_2
         v += buffer
         m_hat = m * (u_t_1 / (1.0 - u_product_t_1))
         m_hat += gradient * ((1.0 - u_t) / (1.0 - u_product_t))
-        np.multiply(v, 1.0 / (1.0 - beta_2**t), out=buffer)  # v_hat
-        np.sqrt(buffer, out=buffer)
+        xp.multiply(v, 1.0 / (1.0 - beta_2**t), out=buffer)  # v_hat
+        xp.sqrt(buffer, out=buffer)
         buffer += float(self.epsilon)
-        np.divide(m_hat, buffer, out=buffer)
+        xp.divide(m_hat, buffer, out=buffer)
         buffer *= learning_rate
         variable.data -= buffer
 

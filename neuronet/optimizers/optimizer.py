@@ -5,27 +5,17 @@ loss scaling, gradient accumulation and EMA, all as Keras 3 does them. A subclas
 and `update_step(gradient, variable, learning_rate)`, updating `variable.data` in place.
 """
 import inspect
+import math
 import re
 import warnings
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.autodiff.graph import no_grad
-from neuronet.autodiff.tensor import Tensor
 from neuronet.optimizers import schedules
+from neuronet.utils import naming
 from neuronet.variables import Variable
 
-_NAME_UIDS = {}
 _TF_ONLY_CONFIG_KEYS = ("jit_compile", "is_legacy_optimizer")  # written by tf.keras 2, meaningless here
-
-
-def auto_name(class_name):
-    """`"Adagrad"` -> `"adagrad"`, then `"adagrad_1"`, ... (Keras's unique snake-case names)."""
-    base = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower()
-    count = _NAME_UIDS.get(base, 0)
-    _NAME_UIDS[base] = count + 1
-    return base if count == 0 else f"{base}_{count}"
 
 
 class _LearningRateValue(float):
@@ -39,7 +29,7 @@ class _LearningRateValue(float):
         return self
 
     def numpy(self):
-        return np.asarray(float(self), dtype=backend.floatx())[()]
+        return backend.to_numpy(float(self)).astype(backend.floatx())[()]
 
     def assign(self, value):
         self._optimizer.learning_rate = value
@@ -94,7 +84,7 @@ class Optimizer:
                              f"Received: gradient_accumulation_steps={gradient_accumulation_steps}")
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}")
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or naming.auto_name(type(self).__name__)
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm, self.loss_scale_factor = global_clipnorm, loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
@@ -154,7 +144,7 @@ class Optimizer:
     def iterations(self):
         """Variable counting the applied steps (with gradient accumulation: steps // accumulation steps)."""
         if self.gradient_accumulation_steps:
-            return np.int64(int(self._iterations.data) // self.gradient_accumulation_steps)
+            return backend.to_numpy(int(self._iterations.data) // self.gradient_accumulation_steps)[()]
         return self._iterations
 
     def _local_step(self):
@@ -173,9 +163,9 @@ class Optimizer:
         dtype = dtype or backend.floatx()
         shape = tuple(shape)
         if isinstance(initializer, str) and initializer in ("zeros", "ones"):
-            value = (np.zeros if initializer == "zeros" else np.ones)(shape, dtype=dtype)
+            value = (backend.xp.zeros if initializer == "zeros" else backend.xp.ones)(shape, dtype=dtype)
         elif isinstance(initializer, (int, float)):
-            value = np.full(shape, initializer, dtype=dtype)
+            value = backend.xp.full(shape, initializer, dtype=dtype)
         else:
             from neuronet import initializers
 
@@ -293,13 +283,8 @@ class Optimizer:
             if g is None:
                 missing.append(v.name)
                 continue
-            if isinstance(g, Tensor):
-                g = g.data
             data = v.data
-            if not hasattr(g, "dtype"):
-                g = np.asarray(g, dtype=data.dtype)
-            elif g.dtype != data.dtype:
-                g = g.astype(data.dtype)  # a float64 gradient must not upcast a float32 weight
+            g = backend.asarray(g, dtype=data.dtype)  # a float64 gradient must not upcast a float32 weight
             if g.shape != data.shape:
                 raise ValueError(f"Gradient for variable {v.path!r} has shape {g.shape}, expected {data.shape}.")
             kept_grads.append(g)
@@ -343,7 +328,7 @@ class Optimizer:
             return clip_by_global_norm(grads, float(self.global_clipnorm))
         if self.clipvalue and self.clipvalue > 0:
             limit = float(self.clipvalue)
-            return [np.clip(g, -limit, limit) for g in grads]
+            return [backend.xp.clip(g, -limit, limit) for g in grads]
         return grads
 
     # --- weight decay -----------------------------------------------------------------------------
@@ -415,7 +400,7 @@ class Optimizer:
             raise ValueError(f"Optimizer '{self.name}' has {len(self._variables)} variables, but received "
                              f"{len(weights)} weights. Build it on the same trainable variables first.")
         for variable, weight in zip(targets, weights):
-            weight = np.asarray(weight)
+            weight = backend.to_numpy(weight)
             if weight.shape != variable.shape:
                 raise ValueError(f"Optimizer variable {variable.path!r} has shape {variable.shape}, not compatible "
                                  f"with provided weight shape {weight.shape}.")
@@ -458,14 +443,14 @@ class Optimizer:
 
 
 def _clip_by_norm(g, clipnorm):
-    norm = float(np.sqrt(np.vdot(g, g)))
+    norm = math.sqrt(float(backend.xp.vdot(g, g)))
     return g * (clipnorm / norm) if norm > clipnorm else g
 
 
 def clip_by_global_norm(value_list, clip_norm):
     """Scales all arrays by `clip_norm / max(global_norm, clip_norm)`; a non-finite norm gives NaN, as in Keras."""
-    norm = float(np.sqrt(sum(float(np.vdot(v, v)) for v in value_list if v is not None)))
-    if not np.isfinite(norm):
+    norm = math.sqrt(sum(float(backend.xp.vdot(v, v)) for v in value_list if v is not None))
+    if not math.isfinite(norm):
         scale = float("nan")
     elif norm <= clip_norm:
         return value_list

@@ -1,6 +1,6 @@
 """RMSprop: divide the gradient by a running root mean square of recent gradients."""
-import numpy as np
 
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -65,10 +65,11 @@ class RMSprop(optimizer.Optimizer):
         self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient") if self.centered else []
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         rho = float(self.rho)
         index = self._get_variable_index(variable)
         velocity = self._velocities[index].data
-        buffer = np.square(gradient, out=np.empty_like(velocity))  # out=: stays an array for 0-d weights
+        buffer = xp.square(gradient, out=xp.empty_like(velocity))  # out=: stays an array for 0-d weights
         buffer *= 1.0 - rho
         velocity *= rho
         velocity += buffer
@@ -76,13 +77,13 @@ class RMSprop(optimizer.Optimizer):
             average = self._average_gradients[index].data
             average *= rho
             average += (1.0 - rho) * gradient
-            np.square(average, out=buffer)
-            np.subtract(velocity, buffer, out=buffer)
+            xp.square(average, out=buffer)
+            xp.subtract(velocity, buffer, out=buffer)
             buffer += float(self.epsilon)
         else:
-            np.add(velocity, float(self.epsilon), out=buffer)
-        np.sqrt(buffer, out=buffer)
-        np.divide(gradient, buffer, out=buffer)
+            xp.add(velocity, float(self.epsilon), out=buffer)
+        xp.sqrt(buffer, out=buffer)
+        xp.divide(gradient, buffer, out=buffer)
         buffer *= learning_rate  # buffer is now the increment
         if self.momentum > 0:
             momentum = self._momentums[index].data

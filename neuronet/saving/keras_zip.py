@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
 import warnings
 import zipfile
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -21,6 +20,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import numpy as np
 
 from neuronet.saving import legacy_h5, serialization
+from neuronet.utils import naming
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -29,13 +29,6 @@ _MAX_EXPANSION, _BOMB_FLOOR = 1000, 1 << 32  # refuse members that would inflate
 
 
 # --- the walk ------------------------------------------------------------------------------------------------------
-def to_snake_case(name: str) -> str:
-    """Keras 3's `naming.to_snake_case` (group names must match it exactly)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def own_variables(obj: Any) -> list:
     """What Keras 3's `save_own_variables` stores: a layer's own trainable, then non-trainable variables."""
     from neuronet.layers.layer import Layer
@@ -71,7 +64,7 @@ def _walk_container(container: Any, path: str, visited: set, found: list, includ
     items = list(container.values()) if isinstance(container, dict) else list(container)
     for item in items:
         if _is_saveable(item):
-            _walk(item, f"{path}/{_unique(to_snake_case(type(item).__name__), used)}", visited, found,
+            _walk(item, f"{path}/{_unique(naming.to_snake_case(type(item).__name__), used)}", visited, found,
                   include_optimizer)
         elif isinstance(item, (list, tuple, dict)) and _holds_saveables(item):
             _walk_container(item, f"{path}/{_unique('container', used)}", visited, found, include_optimizer)

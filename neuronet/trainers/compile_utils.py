@@ -146,7 +146,7 @@ def _resolve_loss(identifier: Any) -> Any:
 def _loss_name(fn: Any) -> str:
     inner = getattr(fn, "fn", None)
     names = [type(fn).__name__, getattr(fn, "name", "") or "", getattr(inner, "__name__", "")]
-    from neuronet.layers.layer import snake_case
+    from neuronet.utils.naming import to_snake_case as snake_case
 
     return " ".join(snake_case(n) for n in names)
 

@@ -7,31 +7,7 @@ import numpy as np
 
 from neuronet import backend
 from neuronet.autodiff import Tensor
-
-
-def flatten(structure: Any) -> List[Any]:
-    """The arrays of a nested list/tuple/dict, in order (dicts by insertion order)."""
-    if structure is None:
-        return []
-    if isinstance(structure, dict):
-        return [a for v in structure.values() for a in flatten(v)]
-    if isinstance(structure, (list, tuple)):
-        return [a for v in structure for a in flatten(v)]
-    return [structure]
-
-
-def pack_like(structure: Any, flat: List[Any]) -> Any:
-    """Inverse of `flatten`: rebuild `structure`'s nesting from `flat`."""
-    items = iter(flat)
-
-    def build(s: Any) -> Any:
-        if isinstance(s, dict):
-            return {k: build(v) for k, v in s.items()}
-        if isinstance(s, (list, tuple)):
-            return type(s)(build(v) for v in s)
-        return next(items)
-
-    return None if structure is None else build(structure)
+from neuronet.utils.tree import flatten, pack_like  # noqa: F401 (`da.flatten` in the trainer)
 
 
 def to_array(data: Any, name: str, cast_float: bool = True) -> np.ndarray:

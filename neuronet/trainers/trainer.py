@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from neuronet import metrics as metrics_module, optimizers as optimizers_module
+from neuronet import backend, metrics as metrics_module, optimizers as optimizers_module
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
 from neuronet.trainers import arguments, data_adapter as da, threads
@@ -94,7 +94,7 @@ class Trainer:
         """One optimizer step on one batch `data` = `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
         if x.__class__ is np.ndarray:
-            x = Tensor(x)  # a Tensor takes the layers' direct path
+            x = Tensor(backend.asarray(x))  # the batch moves to the device; a Tensor takes the layers' direct path
         y_pred = self(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
@@ -106,7 +106,7 @@ class Trainer:
         """Loss and metrics on one batch, without training; returns the logs."""
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
         if x.__class__ is np.ndarray:
-            x = Tensor(x)
+            x = Tensor(backend.asarray(x))
         with no_grad():
             y_pred = self(x, training=False)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
@@ -439,8 +439,7 @@ class Trainer:
                     callback_list.on_predict_batch_end(step, {"outputs": batch_out})
                     continue
                 batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
-                outputs.append([o.data if isinstance(o, Tensor) else np.asarray(o)
-                                for o in self._outputs_list(batch_out)])
+                outputs.append([backend.to_numpy(o) for o in self._outputs_list(batch_out)])  # to the host
                 callback_list.on_predict_batch_end(step, {"outputs": batch_out})
         callback_list.on_predict_end()
         if not outputs:
@@ -485,8 +484,7 @@ class Trainer:
 
     def predict_on_batch(self, x: Any) -> Any:
         out = self.predict_step(da.pack_x_y_sample_weight(self._standardize_inputs(da.map_arrays(x, "x"))))
-        return self._pack_outputs([o.data if isinstance(o, Tensor) else np.asarray(o)
-                                   for o in self._outputs_list(out)])
+        return self._pack_outputs([backend.to_numpy(o) for o in self._outputs_list(out)])
 
     @staticmethod
     def _batch_result(step_logs: Any, return_dict: bool) -> Any:

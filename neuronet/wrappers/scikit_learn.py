@@ -84,7 +84,7 @@ def _num_samples(x: Any) -> int:
 
 
 def _loss_name(loss: Any) -> str:
-    from neuronet.layers.layer import snake_case
+    from neuronet.utils.naming import to_snake_case as snake_case
 
     if isinstance(loss, str):
         return snake_case(loss) if loss[:1].isupper() else loss

@@ -1,9 +1,8 @@
 """Dense: `activation(inputs @ kernel + bias)`, fused into one autodiff node when it can be."""
 from __future__ import annotations
 
+import numbers
 from typing import Any
-
-import numpy as np
 
 from neuronet import activations, constraints, initializers, regularizers
 from neuronet.autodiff import primitives
@@ -34,7 +33,7 @@ class Dense(Layer):
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any) -> None:
-        if isinstance(units, np.integer):
+        if isinstance(units, numbers.Integral) and not isinstance(units, bool):
             units = int(units)  # e.g. from np.arange in a hyperparameter search
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Received an invalid value for `units`, expected a positive integer. "

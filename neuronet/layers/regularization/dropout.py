@@ -5,7 +5,7 @@ from typing import Any, Optional
 
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
-from neuronet.utils import random as nn_random
+from neuronet import backend
 
 
 class Dropout(Layer):
@@ -22,16 +22,16 @@ class Dropout(Layer):
                              f"and 1. Received: rate={rate!r}")
         super().__init__(**kwargs)
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
-        self._rng = nn_random.generator(seed) if seed is not None else None
+        self._rng = backend.random.generator(seed) if seed is not None else None
         self.built = True
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         if not training or self.rate == 0:
             return inputs
-        rng = self._rng or nn_random.generator()
+        rng = self._rng or backend.random.generator()
         shape = inputs.shape if self.noise_shape is None else tuple(
             s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
-        mask = (rng.random(shape, dtype="float32") >= self.rate).astype(inputs.dtype)
+        mask = (backend.random.random(shape, dtype="float32", rng=rng) >= self.rate).astype(inputs.dtype)
         mask *= 1.0 / (1.0 - self.rate)  # in the inputs' dtype: a float64 mask would upcast the whole step
         return primitives.multiply(inputs, mask)
 

@@ -1,9 +1,8 @@
 """Flatten: (batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
 from __future__ import annotations
 
+import math
 from typing import Any
-
-import numpy as np
 
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
@@ -29,7 +28,7 @@ class Flatten(Layer):
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         rest = input_shape[1:]
-        size = None if any(d is None for d in rest) else int(np.prod(rest))
+        size = None if any(d is None for d in rest) else math.prod(rest)
         return (input_shape[0], size)
 
     def get_config(self) -> dict:

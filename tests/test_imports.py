@@ -1,0 +1,181 @@
+"""The package's shape: NumPy only behind `neuronet.backend` for device arrays, and an import graph without loops.
+
+Both read the source with `ast` (nothing is imported), so a new module that breaks either rule fails here by name.
+"""
+import ast
+import functools
+import pathlib
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "neuronet"
+
+# Modules that may import NumPy because they work on the host: loading data, saving, progress, logs, host-side
+# bookkeeping. Compute code (autodiff, ops, layers, losses, optimizers' update rules, variables, initializers,
+# activations, models) gets its arrays from `neuronet.backend` instead. A path ending in "/" covers a package.
+HOST_ONLY = {
+    "backend/": "the door itself",
+    "datasets/": "loading files into host arrays",
+    "saving/": "weights go to the host before they are written",
+    "callbacks/": "logs are Python floats; checkpoints go through saving",
+    "tuners/": "hyperparameter search bookkeeping",
+    "tuning/lr_finder.py": "shuffles host data and records host floats",
+    "wrappers/scikit_learn.py": "scikit-learn's inputs and outputs are host arrays",
+    "perceptron.py": "a scikit-learn-style estimator on host arrays (no autodiff)",
+    "testing/layer_test.py": "compares outputs copied to the host",
+    "autodiff/gradient_check.py": "finite differences in float64 on the host",
+    "metrics/metric.py": "metrics accumulate on the host in float64 (predictions copied by backend.to_numpy)",
+    "metrics/accuracy_metrics.py": "as metric.py",
+    "metrics/regression_metrics.py": "as metric.py",
+    "optimizers/schedules.py": "learning rates are host scalars",
+    "trainers/data_adapter.py": "data stays on the host and is sliced into batches there",
+    "trainers/trainer.py": "the host side of the data path (class weights, predict's outputs)",
+    "trainers/compile_utils.py": "checks host targets before training",
+    "utils/random.py": "the host generator that seeds everything",
+    "utils/numerical_utils.py": "to_categorical/normalize on host data",
+    "utils/plotting.py": "matplotlib",
+    "utils/summary_utils.py": "parameter counts for printing",
+}
+
+# Imports inside functions that close a loop on purpose: each is a late binding the design needs.
+LATE_BINDINGS = {
+    ("autodiff.tensor", "autodiff.primitives"): "Tensor's operators call the primitives, which return Tensors",
+    ("autodiff.tensor", "autodiff.graph"): "Tensor.backward runs the graph, which records Tensors",
+    ("losses.losses", "losses"): "a wrapper's config names its function, found in the package's table",
+    ("metrics.metric", "metrics"): "as losses.losses",
+    ("models.model", "models.functional"): "Model(inputs, outputs) is a Functional, as in Keras",
+    ("models.model", "models.functional_config"): "Model.from_config rebuilds a functional graph",
+    ("models.functional_config", "models.functional"): "the rebuilt graph is a Functional",
+    ("saving.serialization", "models"): "a saved model names its class (Sequential, Functional)",
+    ("saving.serialization", "models.functional"): "as above",
+    ("saving.keras_zip", "models.functional"): "as above",
+    ("saving.keras_zip", "models.model"): "as above",
+    ("saving.keras_zip", "models.sequential"): "as above",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _modules():
+    """(dotted name under neuronet, path relative to the package, syntax tree, path) for every module."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE)
+        parts = list(relative.with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found.append((".".join(parts), relative.as_posix(), ast.parse(path.read_text(encoding="utf-8")), path))
+    return tuple(found)
+
+
+def _imports(module, tree, is_package, known):
+    """(imported module, at module level?) for each import, names resolved to the deepest known module."""
+
+    def walk(node, top):
+        for child in ast.iter_child_nodes(node):
+            inner = top and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    yield alias.name, top
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parts = ("neuronet." + module).rstrip(".").split(".")
+                    parts = parts if is_package else parts[:-1]
+                    parts = parts[: len(parts) - child.level + 1]
+                    base = ".".join(parts + ([base] if base else []))
+                for alias in child.names:
+                    yield (f"{base}.{alias.name}" if f"{base}.{alias.name}"[9:] in known else base), top
+            yield from walk(child, inner)
+
+    for name, top in walk(tree, True):
+        if name == "neuronet" or name.startswith("neuronet."):
+            target = name[9:]
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target != module:
+                yield target, top
+        else:
+            yield name, top
+
+
+def _allowed(relative):
+    return any(relative == key or (key.endswith("/") and relative.startswith(key)) for key in HOST_ONLY)
+
+
+def test_numpy_is_imported_only_by_the_backend_and_host_modules():
+    offenders = []
+    known = {m for m, *_ in _modules()}
+    for module, relative, tree, path in _modules():
+        uses_numpy = any(name == "numpy" or name.startswith("numpy.")
+                         for name, _ in _imports(module, tree, path.name == "__init__.py", known))
+        if uses_numpy and not _allowed(relative):
+            offenders.append(relative)
+    assert not offenders, (
+        f"{offenders} import NumPy. Compute code gets its arrays from `neuronet.backend` (`backend.xp`, "
+        "`backend.asarray`, `backend.to_numpy`, `backend.random`), so that the CuPy and strict backends see them. "
+        "If the module only works on the host (files, logs, progress), add it to HOST_ONLY with the reason.")
+
+
+def test_host_only_entries_are_real():
+    stale = [key for key in HOST_ONLY if not (PACKAGE / key).exists()]
+    assert not stale, f"HOST_ONLY names paths that do not exist: {stale}"
+
+
+@functools.lru_cache(maxsize=None)
+def _graph():
+    """{importer: {imported: whether imported at module level}} over the package's modules."""
+    modules = _modules()
+    known = {m for m, *_ in modules}
+    edges = {m: {} for m in known}
+    for module, _, tree, path in modules:
+        for target, top in _imports(module, tree, path.name == "__init__.py", known):
+            if target in known:
+                edges[module][target] = edges[module].get(target, False) or top
+    return edges
+
+
+def _cycle(edges):
+    """One cycle as a list of modules, or None (depth-first search with colours)."""
+    colour, stack = {}, []
+
+    def visit(node):
+        colour[node] = "grey"
+        stack.append(node)
+        for target in sorted(edges[node]):
+            if colour.get(target) == "grey":
+                return stack[stack.index(target):] + [target]
+            if target not in colour:
+                found = visit(target)
+                if found:
+                    return found
+        colour[node] = "black"
+        stack.pop()
+        return None
+
+    for node in sorted(edges):
+        if node not in colour:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_the_import_graph_has_no_loops():
+    edges = {module: dict(targets) for module, targets in _graph().items()}
+    for (importer, imported) in LATE_BINDINGS:
+        edges[importer].pop(imported, None)
+    cycle = _cycle(edges)
+    assert cycle is None, (
+        f"Import loop: {' -> '.join(cycle)}. Move the shared helper down to the ground floor (`neuronet/utils/`, "
+        "`neuronet/backend/`) instead of importing up.")
+
+
+def test_late_bindings_are_function_level_imports_that_exist():
+    wrong = {f"{importer} -> {imported}": "imported at module level" if at_top else "not imported any more"
+             for importer, imported in LATE_BINDINGS
+             for at_top in [_graph()[importer].get(imported)] if at_top is not False}
+    assert not wrong, f"LATE_BINDINGS lists edges that are not function-level imports: {wrong}"
+
+
+def test_a_loop_is_found():
+    """The search itself: a two-module loop is reported."""
+    assert _cycle({"a": {"b": True}, "b": {"a": False}}) in (["a", "b", "a"], ["b", "a", "b"])
+    assert _cycle({"a": {"b": True}, "b": {}}) is None
