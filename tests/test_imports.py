@@ -29,6 +29,7 @@ HOST_ONLY = {
     "trainers/data_adapter.py": "data stays on the host and is sliced into batches there",
     "trainers/trainer.py": "the host side of the data path (class weights, predict's outputs)",
     "trainers/compile_utils.py": "checks host targets before training",
+    "trainers/arguments.py": "validates fit's arguments; class weights become host sample weights",
     "utils/random.py": "the host generator that seeds everything",
     "utils/numerical_utils.py": "to_categorical/normalize on host data",
     "utils/plotting.py": "matplotlib",

@@ -13,7 +13,7 @@ _FUNCTIONAL_SUBCLASSES: dict = {}
 def _functional_arguments(args: tuple, kwargs: dict) -> bool:
     """Whether a Model is being built as `Model(inputs, outputs)` from KerasTensors."""
     from neuronet.layers.symbolic import KerasTensor
-    from neuronet.trainers.data_adapter import flatten
+    from neuronet.utils.tree import flatten
 
     inputs = kwargs.get("inputs", args[0] if args else None)
     return "inputs" in kwargs or any(isinstance(t, KerasTensor) for t in flatten(inputs))
