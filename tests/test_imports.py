@@ -17,6 +17,7 @@ HOST_ONLY = {
     "saving/": "weights go to the host before they are written",
     "callbacks/": "logs are Python floats; checkpoints go through saving",
     "tuners/": "hyperparameter search bookkeeping",
+    "summary/": "TensorBoard event files from host values",
     "tuning/lr_finder.py": "shuffles host data and records host floats",
     "wrappers/scikit_learn.py": "scikit-learn's inputs and outputs are host arrays",
     "perceptron.py": "a scikit-learn-style estimator on host arrays (no autodiff)",
@@ -50,6 +51,9 @@ LATE_BINDINGS = {
     ("saving.keras_zip", "models.functional"): "as above",
     ("saving.keras_zip", "models.model"): "as above",
     ("saving.keras_zip", "models.sequential"): "as above",
+    ("compile.graph", "models.functional"): "the compiled step traces the model classes it knows",
+    ("compile.graph", "models.sequential"): "as above",
+    ("compile.compiled_step", "trainers.trainer"): "it replays the trainer's own step (checks it is not overridden)",
 }
 
 
