@@ -12,6 +12,8 @@ from neuronet.layers.core.activation import Activation
 from neuronet.layers.core.dense import Dense
 from neuronet.layers.core.input_layer import InputLayer
 from neuronet.layers.merging.concatenate import Concatenate
+from neuronet.layers.preprocessing.normalization import Normalization
+from neuronet.layers.preprocessing.rescaling import Rescaling
 from neuronet.layers.regularization.dropout import Dropout
 from neuronet.layers.reshaping.flatten import Flatten
 
@@ -25,7 +27,7 @@ class Untraceable(Exception):
 
 
 class Op(NamedTuple):
-    kind: str          # "dense", "flatten", "dropout", "concat", "activation"
+    kind: str          # "dense", "flatten", "dropout", "concat", "activation", "affine"
     layer: Any
     inputs: List[int]  # slots read
     output: int        # slot written
@@ -86,12 +88,12 @@ def _trace_functional(model: Any) -> Graph:
 
 def _op(layer: Any, inputs: List[int], output: int) -> Op:
     kind = {Dense: "dense", Flatten: "flatten", Dropout: "dropout", Concatenate: "concat",
-            Activation: "activation"}.get(type(layer))
+            Activation: "activation", Normalization: "affine", Rescaling: "affine"}.get(type(layer))
     if kind is None:
         if isinstance(layer, InputLayer):
             raise Untraceable(f"InputLayer {layer.name!r} inside the stack")
         raise Untraceable(f"layer {layer.name!r} ({type(layer).__name__}) is not one of the traceable layers "
-                          "(Dense, Flatten, Dropout, Concatenate, Activation)")
+                          "(Dense, Flatten, Dropout, Concatenate, Activation, Normalization, Rescaling)")
     activation = "linear"
     if kind in ("dense", "activation"):
         activation = ACTIVATIONS.get(layer.activation)

@@ -219,3 +219,22 @@ class ConcatKernel(Kernel):
         for i in range(len(self.inputs)):
             if self.modes[i] is not None:
                 self.give(grads, i, g[:, self.edges[i]:self.edges[i + 1]])
+
+
+class AffineKernel(Kernel):
+    """Normalization and Rescaling: `x * scale + offset` per feature, as their eager `scale_shift` computes it.
+
+    The scale and offset come from the layer at each forward (adapted statistics may be set between fits).
+    """
+
+    def forward(self, vals: list, training: bool) -> None:
+        x = vals[self.inputs[0]]
+        self.scale, offset = self.op.layer.scale_and_offset(x, training)
+        out = vals[self.output]
+        self.xp.multiply(x, self.scale, out=out)
+        out += offset
+
+    def backward(self, vals: list, grads: list) -> None:
+        g = grads[self.output]
+        if self.modes[0] is not None:
+            self.give(grads, 0, g * self.scale)

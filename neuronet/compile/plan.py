@@ -8,7 +8,7 @@ from neuronet.compile import kernels
 from neuronet.compile.graph import Graph, Untraceable
 
 _KERNELS = {"flatten": kernels.FlattenKernel, "dropout": kernels.DropoutKernel, "concat": kernels.ConcatKernel,
-            "activation": kernels.ActivationKernel}
+            "activation": kernels.ActivationKernel, "affine": kernels.AffineKernel}
 
 
 def _shapes(graph: Graph, input_shapes: List[tuple]) -> List[Optional[tuple]]:
@@ -52,7 +52,7 @@ class Plan:
             self.kernels.append(kernel)
         self.vals: List[Any] = [None] * graph.slots
         for kernel in self.kernels:  # buffers for the ops that write their output (views need none)
-            if kernel.op.kind in ("dense", "concat", "activation"):
+            if kernel.op.kind in ("dense", "concat", "activation", "affine"):
                 self.vals[kernel.output] = xp.empty(shapes[kernel.output], dtype=dtype)
         self.logits = {k.output: k.logits for k in self.kernels if getattr(k, "logits", None) is not None}
         self.regularized = [k for k in self.kernels if getattr(k, "regularized", None)]

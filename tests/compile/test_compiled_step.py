@@ -138,3 +138,23 @@ def test_jit_compile_is_validated():
     assert compile_module.for_model(model) is None
     model.compile(loss="mse", run_eagerly=True)
     assert compile_module.for_model(model) is None
+
+
+def test_normalization_and_rescaling_are_traced_and_match_eager():
+    """The current edition's model (Normalization first) and a Rescaling between Dense layers (gradient through it)."""
+    x_raw = (X_REG * [1, 10, 100, 0.1, 1, 5, 50, 2] + [0, 5, -100, 1, 0, 0, 30, -2]).astype("float32")
+
+    def build(jit):
+        norm = keras.layers.Normalization(input_shape=(8,))
+        model = keras.Sequential([norm, keras.layers.Dense(16, activation="relu"), keras.layers.Rescaling(0.5, 0.1),
+                                  keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer=keras.optimizers.Adam(0.01), metrics=["RootMeanSquaredError"],
+                      jit_compile=jit)
+        norm.adapt(x_raw)
+        return model
+
+    assert [op.kind for op in compile_module.graph.trace(build(True)).ops] == ["affine", "dense", "affine", "dense",
+                                                                             "dense"]
+    eager, compiled = _train_both(build, x_raw, Y_REG)
+    _assert_same(eager, compiled)
+    np.testing.assert_allclose(compiled[0].predict(x_raw, verbose=0), eager[0].predict(x_raw, verbose=0), rtol=1e-5)

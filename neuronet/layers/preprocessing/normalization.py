@@ -154,15 +154,19 @@ class Normalization(PreprocessingLayer):
                           "`layer.adapt(data)` first (before fit, evaluate or predict), or pass `mean=` and "
                           "`variance=`.", stacklevel=3)
 
-    def call(self, inputs: Any, training: Any = None) -> Any:
+    def scale_and_offset(self, inputs: Any, training: Any = None) -> tuple:
+        """The layer as `inputs * scale + offset` (arrays of the inputs' module and dtype; also the compiled step's)."""
         mean, variance = self._mean_and_variance(training)
-        xp = backend.get_array_module(mean)
-        std = xp.maximum(xp.sqrt(variance), backend.epsilon()).astype(inputs.dtype)
-        mean = mean.astype(inputs.dtype)
+        xp = backend.get_array_module(inputs)  # given mean/variance are host arrays: move them to the inputs'
+        std = xp.maximum(xp.sqrt(xp.asarray(variance)), backend.epsilon()).astype(inputs.dtype)
+        mean = xp.asarray(mean).astype(inputs.dtype)
         if self.invert:
-            return primitives.scale_shift(inputs, std, mean)
+            return std, mean
         scale = 1.0 / std
-        return primitives.scale_shift(inputs, scale, -mean * scale)
+        return scale, -mean * scale
+
+    def call(self, inputs: Any, training: Any = None) -> Any:
+        return primitives.scale_shift(inputs, *self.scale_and_offset(inputs.data, training))
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         return tuple(input_shape)

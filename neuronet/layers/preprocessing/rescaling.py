@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from neuronet import backend
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
 
@@ -31,9 +32,13 @@ class Rescaling(Layer):
         self.scale, self.offset = scale, offset
         self.built = True
 
+    def scale_and_offset(self, inputs: Any, training: Any = None) -> tuple:
+        """`(scale, offset)` as arrays of the inputs' module and dtype (also what the compiled step applies)."""
+        xp = backend.get_array_module(inputs)
+        return xp.asarray(self.scale, inputs.dtype), xp.asarray(self.offset, inputs.dtype)
+
     def call(self, inputs: Any) -> Any:
-        dtype = inputs.dtype
-        return primitives.scale_shift(inputs, np.asarray(self.scale, dtype), np.asarray(self.offset, dtype))
+        return primitives.scale_shift(inputs, *self.scale_and_offset(inputs.data))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)
