@@ -7,8 +7,10 @@ from typing import Any, Optional, Tuple
 from neuronet import backend
 
 
-def _fans(shape: Tuple[int, ...]) -> Tuple[float, float]:
-    """fan_in and fan_out as Keras computes them (receptive field for conv kernels)."""
+def _fans(shape: Tuple[int, ...], input_axes: Any = None, output_axes: Any = None) -> Tuple[float, float]:
+    """fan_in and fan_out as Keras computes them (receptive field for conv kernels, or the given axes)."""
+    if input_axes is not None and output_axes is not None:
+        return float(math.prod(shape[a] for a in input_axes)), float(math.prod(shape[a] for a in output_axes))
     if len(shape) < 1:
         return 1.0, 1.0
     if len(shape) == 1:
@@ -63,7 +65,7 @@ class RandomNormal(Initializer):
         return backend.random.normal(shape, self.mean, self.stddev, dtype=dtype, rng=self._rng())
 
     def get_config(self) -> dict:
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"seed": self.seed, "mean": self.mean, "stddev": self.stddev}
 
 
 class RandomUniform(Initializer):
@@ -81,7 +83,7 @@ class VarianceScaling(Initializer):
     """Draws with variance `scale / n`, n = fan_in, fan_out or their mean (`mode`)."""
 
     def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
-                 seed: Optional[int] = None) -> None:
+                 seed: Optional[int] = None, input_axes: Any = None, output_axes: Any = None) -> None:
         if scale <= 0:
             raise ValueError(f"`scale` must be positive. Received: scale={scale!r}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -89,10 +91,14 @@ class VarianceScaling(Initializer):
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
             raise ValueError(f"Invalid `distribution` {distribution!r}. Expected 'truncated_normal', "
                              "'untruncated_normal' or 'uniform'.")
+        if (input_axes is None) != (output_axes is None):
+            raise ValueError("`input_axes` and `output_axes` are used together (both None, or both lists of axes). "
+                             f"Received: input_axes={input_axes!r}, output_axes={output_axes!r}")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def __call__(self, shape: Any, dtype: Any = None) -> Any:
-        fan_in, fan_out = _fans(tuple(shape))
+        fan_in, fan_out = _fans(tuple(shape), self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         rng = self._rng()
@@ -106,15 +112,16 @@ class VarianceScaling(Initializer):
                                                rng=rng)
 
     def get_config(self) -> dict:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {"seed": self.seed, "scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _variance_scaling(name: str, scale: float, mode: str, distribution: str) -> type:
-    def __init__(self: Any, seed: Optional[int] = None) -> None:
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self: Any, seed: Optional[int] = None, input_axes: Any = None, output_axes: Any = None) -> None:
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
-    def get_config(self: Any) -> dict:
-        return {"seed": self.seed}
+    def get_config(self: Any) -> dict:  # Keras 3's keys: the fixed scale/mode/distribution are not written
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                             "__doc__": f"VarianceScaling({scale}, {mode!r}, {distribution!r})."})

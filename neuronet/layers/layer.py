@@ -57,7 +57,7 @@ class Layer:
         self._losses: List[Any] = []
         self._trainable = trainable
         self.name = name or naming.auto_name(type(self).__name__)
-        self.dtype = dtype or backend.floatx()
+        self.dtype = dtype_name(dtype) or backend.floatx()
         self.built = False
         self._weights: List[Variable] = []
         self._regularized: List[tuple] = []
@@ -264,7 +264,7 @@ class Layer:
 
     # --- config -----------------------------------------------------------------------
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy_config(self.dtype)}
         if self.activity_regularizer is not None:  # Keras 3 writes the key only when set
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:
@@ -273,10 +273,36 @@ class Layer:
 
     @classmethod
     def from_config(cls, config: dict) -> "Layer":
-        return cls(**config)
+        return cls(**without_inert_keys(config))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+# Keys Keras 3 writes for features neuronet lacks; dropped when they hold these values (the features unused).
+INERT_KERAS_KEYS = {"optional": False, "ragged": False, "quantization_config": None, "lora_rank": None,
+                    "lora_alpha": None, "autocast": True}
+
+
+def without_inert_keys(config: dict) -> dict:
+    """`config` without the keys of `INERT_KERAS_KEYS` at their inert values (others reach `__init__`, which
+    refuses what it does not know)."""
+    return {k: v for k, v in config.items() if not (k in INERT_KERAS_KEYS and v == INERT_KERAS_KEYS[k])}
+
+
+def dtype_policy_config(dtype: str) -> dict:
+    """A layer's dtype as Keras 3 writes it in configs: a `DTypePolicy` (tf.keras 2 wrote the bare name)."""
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": dtype}, "registered_name": None}
+
+
+def dtype_name(dtype: Any) -> Any:
+    """`"float32"` from either form a config may hold: the name, or Keras 3's `DTypePolicy` dict."""
+    if isinstance(dtype, dict):
+        if dtype.get("class_name") not in ("DTypePolicy", "Policy") or "name" not in (dtype.get("config") or {}):
+            raise ValueError(f"Could not interpret dtype {dtype!r}: expected a name such as 'float32' or a "
+                             "DTypePolicy config {'class_name': 'DTypePolicy', 'config': {'name': ...}}.")
+        return dtype["config"]["name"]
+    return dtype
 
 
 def _check_outputs(layer: Layer, outputs: Any) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 
+from neuronet.layers.layer import dtype_name
 from neuronet.saving import serialization
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
@@ -183,12 +184,18 @@ def save_weights(model: Any, filepath: str) -> None:
 
 
 def tf_keras_config(config: Any) -> Any:
-    """InputLayer's `batch_shape` written as `batch_input_shape`: the one spelling tf.keras 2 and Keras 3 both read."""
+    """InputLayer's `batch_shape` written as `batch_input_shape`, dtypes as names, no unset `input_axes`: the
+    spellings tf.keras 2 and Keras 3 both read."""
     if isinstance(config, list):
         return [tf_keras_config(x) for x in config]
     if not isinstance(config, dict):
         return config
     config = {k: tf_keras_config(v) for k, v in config.items()}
+    if isinstance(config.get("dtype"), dict):  # tf.keras 2 reads the dtype's name, not Keras 3's DTypePolicy
+        config["dtype"] = dtype_name(config["dtype"])
+    for key in ("input_axes", "output_axes"):  # Keras 3 initializers' keys, refused by tf.keras 2's
+        if key in config and config[key] is None:
+            del config[key]
     inner = config.get("config")
     if config.get("class_name") == "InputLayer" and isinstance(inner, dict) and "batch_shape" in inner:
         inner = dict(inner)

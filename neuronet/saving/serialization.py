@@ -16,10 +16,6 @@ import numpy as np
 _REGISTERED: Dict[str, Any] = {}  # "package>Name" -> class, from register_keras_serializable
 _SCOPES: list = []  # custom_object_scope dicts, innermost last
 
-# Keys Keras 3 / tf.keras 2 write that change nothing when they hold these values.
-_INERT_LAYER_KEYS = {"optional": False, "ragged": False, "quantization_config": None, "lora_rank": None,
-                     "lora_alpha": None, "autocast": True}
-_INERT_NESTED_KEYS = {"input_axes": None, "output_axes": None}
 
 
 def _registry() -> Dict[str, Any]:
@@ -131,20 +127,12 @@ def resolve_class(name: str, registered_name: Optional[str], custom_objects: Opt
 
 def normalize_layer_config(config: dict) -> dict:
     """Drop the keys Keras 3 / tf.keras 2 write that neuronet layers don't take (only at inert values)."""
-    for key, inert in _INERT_LAYER_KEYS.items():
-        if key in config and config[key] == inert:
-            del config[key]
-    dtype = config.get("dtype")
-    if isinstance(dtype, dict):  # Keras 3 DTypePolicy: {"class_name": "DTypePolicy", "config": {"name": ...}}
-        config["dtype"] = (dtype.get("config") or {}).get("name", "float32")
+    from neuronet.layers.layer import without_inert_keys
+
+    config = without_inert_keys(config)
     for key, value in config.items():
-        if not (isinstance(value, dict) and isinstance(value.get("config"), dict) and "class_name" in value):
-            continue
-        if value["class_name"] in ("__numpy__", "__tensor__"):  # Keras 3's encoding of array arguments
-            config[key] = np.array(value["config"]["value"], dtype=value["config"].get("dtype"))
-            continue
-        nested = {k: v for k, v in value["config"].items() if not (k in _INERT_NESTED_KEYS and v is None)}
-        config[key] = {**value, "config": nested}
+        if isinstance(value, dict) and value.get("class_name") in ("__numpy__", "__tensor__"):
+            config[key] = np.array(value["config"]["value"], dtype=value["config"].get("dtype"))  # Keras 3 arrays
     return config
 
 
