@@ -4,6 +4,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from neuronet import backend, ops
+from neuronet.autodiff import Tensor
+from neuronet.ops import nn as nn_ops
 
 
 def linear(x: Any) -> Any:
@@ -11,11 +13,34 @@ def linear(x: Any) -> Any:
 
 
 def relu(x: Any, negative_slope: float = 0.0, max_value: Any = None, threshold: float = 0.0) -> Any:
+    """Keras 3's relu, step by step as Keras computes it, so that values and kink gradients agree.
+
+    `x` where `x > threshold` (else 0), clipped to `[0, max_value]`, minus `negative_slope * relu(threshold - x)`.
+    So with `threshold < 0` and `max_value` set, `threshold < x < 0` gives 0; without `max_value` it gives `x`.
+    Gradient 0 at `x == threshold` and at 0 (1 at `max_value`, as in Keras); `max_value=6` is `relu6`, whose
+    gradient is 0 at 6 too.
+
+    Example:
+    >>> relu(np.array([-2.0, -0.5, 1.0, 3.0]), negative_slope=0.1, max_value=2.0, threshold=-1.0).numpy()
+    array([-0.1,  0. ,  1. ,  2. ])
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    data = backend.asarray(x)
-    out = ops.where(data > threshold, x, ops.multiply(ops.subtract(x, threshold), negative_slope))
-    return out if max_value is None else ops.minimum(out, float(max_value))
+    if not isinstance(x, Tensor):
+        x = ops.convert_to_tensor(x)
+    if negative_slope != 0.0 and max_value is None and threshold == 0.0:
+        return ops.leaky_relu(x, negative_slope)
+    if threshold != 0.0:
+        out = nn_ops.threshold_mask(x, threshold)
+    elif max_value == 6:
+        out, max_value = ops.relu6(x), None
+    else:
+        out = ops.relu(x)
+    if max_value is not None:
+        out = ops.clip(out, 0.0, float(max_value))  # gradient passed at both bounds, as Keras
+    if negative_slope != 0.0:
+        out = ops.subtract(out, ops.multiply(ops.relu(ops.subtract(threshold, x)), negative_slope))
+    return out
 
 
 def sigmoid(x: Any) -> Any:
@@ -82,8 +107,6 @@ def heaviside(x: Any) -> Any:
     It has no useful gradient (zero almost everywhere), so `fit` refuses to train through it;
     train TLUs with `neuronet.perceptron.Perceptron` (the perceptron learning rule) instead.
     """
-    from neuronet.autodiff import Tensor
-
     data = backend.asarray(x)
     as_float = data if data.dtype.kind == "f" else data.astype("float64")
     return Tensor(backend.xp.heaviside(as_float, 1.0).astype(data.dtype, copy=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from neuronet import backend
 from neuronet.autodiff import primitives as p
 
 __all__ = [
@@ -19,7 +20,14 @@ def relu(x: Any) -> Any:
 
 
 def relu6(x: Any) -> Any:
-    return p.clip(x, min_value=0.0, max_value=6.0)
+    # Zero gradient at both kinks, 0 and 6, as Keras (TensorFlow's relu6); `clip` would pass it at both.
+    data = _data(x)
+    return p.where((data > 0) & (data < 6), x, _constant(data, data >= 6, 6.0))
+
+
+def threshold_mask(x: Any, threshold: float) -> Any:
+    """`x` where `x > threshold`, else 0: Keras's `x * (x > threshold)`, gradient 0 at `x == threshold`."""
+    return p.where(_data(x) > threshold, x, 0.0)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
@@ -59,7 +67,8 @@ def silu(x: Any) -> Any:
 swish = silu
 
 
-def gelu(x: Any, approximate: bool = False) -> Any:
+def gelu(x: Any, approximate: bool = True) -> Any:
+    """`keras.ops.gelu`: the tanh approximation by default, as in Keras (the activation `"gelu"` is exact)."""
     if approximate:
         inner = p.multiply(math.sqrt(2 / math.pi), p.add(x, p.multiply(0.044715, p.power(x, 3.0))))
         return p.multiply(p.multiply(0.5, x), p.add(1.0, p.tanh(inner)))
@@ -67,7 +76,7 @@ def gelu(x: Any, approximate: bool = False) -> Any:
 
 
 def hard_sigmoid(x: Any) -> Any:
-    return p.clip(p.add(p.divide(x, 6.0), 0.5), min_value=0.0, max_value=1.0)  # relu6(x + 3) / 6, as Keras 3
+    return p.divide(relu6(p.add(x, 3.0)), 6.0)  # as Keras 3: the gradient is 0 at both ends, -3 and 3
 
 
 def exponential(x: Any) -> Any:
@@ -75,6 +84,10 @@ def exponential(x: Any) -> Any:
 
 
 def _data(x: Any) -> Any:
-    from neuronet import backend
-
     return backend.asarray(x)
+
+
+def _constant(data: Any, upper: Any, value: float) -> Any:
+    """The clipped branch of `where`: `value` where `upper`, else 0, in the dtype of `data` (no gradient)."""
+    xp = backend.get_array_module(data)
+    return xp.where(upper, xp.asarray(value, dtype=data.dtype), xp.zeros((), dtype=data.dtype))
