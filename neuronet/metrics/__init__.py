@@ -87,7 +87,7 @@ def get(identifier: Any) -> Optional[Metric]:
     """A `Metric` from a name (named as typed: `get("mse").name == "mse"`), a config, a class, or a function.
 
     `"accuracy"`/`"acc"` give the plain `Accuracy`; `compile()` uses `resolve_accuracy` to pick the one the
-    loss and output shape mean. Functions `fn(y_true, y_pred)` are wrapped in `MeanMetricWrapper`.
+    shapes of the first targets and outputs mean. Functions `fn(y_true, y_pred)` are wrapped in `MeanMetricWrapper`.
 
     Example:
     >>> m = get("mse"); type(m).__name__, m.name

@@ -1,7 +1,7 @@
 """Accuracy metrics (NumPy, no graph) and `resolve_accuracy`, which picks one for `metrics=["accuracy"]`."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -11,25 +11,27 @@ from neuronet.metrics.metric import MeanMetricWrapper, to_numpy
 
 
 def accuracy(y_true: Any, y_pred: Any) -> np.ndarray:
-    """How often `y_pred` equals `y_true`, averaged over the last axis.
+    """1 where `y_pred` equals `y_true`, else 0, per element (as Keras 3; `Accuracy` averages them).
 
     Example:
-    >>> accuracy([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    >>> accuracy([[1], [2], [3], [4]], [[0], [2], [3], [4]]).ravel()
     array([0., 1., 1., 1.], dtype=float32)
     """
     y_true, y_pred = squeeze_or_expand_to_same_rank(to_numpy(y_true), to_numpy(y_pred))
-    return np.mean(y_true == y_pred, axis=-1, dtype=backend.floatx())
+    return (y_true == y_pred).astype(backend.floatx())
 
 
 def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> np.ndarray:
-    """How often `y_pred > threshold` matches the 0/1 labels, averaged over the last axis.
+    """1 where `y_pred > threshold` matches the 0/1 label, else 0, per element (as Keras 3.15: not averaged
+    over the last axis; `BinaryAccuracy` averages them).
 
     Example:
-    >>> binary_accuracy([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
-    array([1., 1., 1., 0.], dtype=float32)
+    >>> binary_accuracy([[1, 0], [0, 0]], [[0.98, 0.7], [0.1, 0.6]])
+    array([[1., 0.],
+           [1., 0.]], dtype=float32)
     """
     y_true, y_pred = squeeze_or_expand_to_same_rank(to_numpy(y_true), to_numpy(y_pred))
-    return np.mean(y_true == (y_pred > threshold), axis=-1, dtype=backend.floatx())
+    return (y_true == (y_pred > threshold)).astype(backend.floatx())
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> np.ndarray:
@@ -217,55 +219,21 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype, "k": self.k}
 
 
-_LOSS_KINDS = (("sparsecategorical", "sparse"), ("categorical", "categorical"), ("binary", "binary"),
-               ("bce", "binary"))
+def resolve_accuracy(name: str = "accuracy", y_true_shape: Any = None, y_pred_shape: Any = None) -> MeanMetricWrapper:
+    """The accuracy that `metrics=["accuracy"]` means, chosen from shapes alone as Keras 3 does, named `name`.
 
-
-def _loss_kind(loss: Any) -> Optional[str]:
-    """'sparse', 'categorical' or 'binary' for a cross-entropy given as name, function, `Loss` or config."""
-    if isinstance(loss, dict):
-        loss = loss.get("class_name") if loss.get("class_name") != "function" else loss.get("config")
-    if isinstance(loss, str):
-        names = [loss]
-    else:
-        fn = getattr(loss, "fn", None)  # a LossFunctionWrapper names its function
-        kind = loss if isinstance(loss, type) else type(loss)
-        names = [getattr(loss, "__name__", ""), getattr(fn, "__name__", "")] + [c.__name__ for c in kind.__mro__]
-    for name in names:
-        key = str(name).lower().replace("_", "")
-        if "crossentropy" in key or key == "bce":
-            for prefix, kind_name in _LOSS_KINDS:
-                if key.startswith(prefix):
-                    return kind_name
-    return None
-
-
-def resolve_accuracy(name: str = "accuracy", loss: Any = None, output_shape: Any = None,
-                     y_true_shape: Any = None) -> MeanMetricWrapper:
-    """The accuracy metric that `metrics=["accuracy"]` means for this loss and output, named `name`.
-
-    Sparse categorical cross-entropy -> `SparseCategoricalAccuracy`; categorical cross-entropy ->
-    `CategoricalAccuracy`; binary cross-entropy or an output whose last dimension is 1 -> `BinaryAccuracy`.
-    Otherwise, as Keras: integer-shaped targets (`y_true_shape`) -> sparse, else categorical; with nothing
-    known, the plain `Accuracy`.
+    One output unit -> `BinaryAccuracy`; targets of lower rank than the outputs, or one target column against
+    several units -> `SparseCategoricalAccuracy`; otherwise `CategoricalAccuracy`. The loss plays no part: binary
+    cross-entropy on three sigmoid units with (n, 3) targets is scored by `CategoricalAccuracy`, as in Keras.
 
     Example:
-    >>> m = resolve_accuracy("acc", "sparse_categorical_crossentropy", (None, 10))
+    >>> m = resolve_accuracy("acc", (32,), (32, 10))
     >>> type(m).__name__, m.name
     ('SparseCategoricalAccuracy', 'acc')
     """
-    kind = _loss_kind(loss) if loss is not None else None
-    last = output_shape[-1] if output_shape else None
-    if kind == "sparse":
-        cls: Any = SparseCategoricalAccuracy
-    elif kind == "categorical":
-        cls = CategoricalAccuracy
-    elif kind == "binary" or last == 1:
-        cls = BinaryAccuracy
-    elif last is None:
-        cls = Accuracy
-    elif y_true_shape is not None and (len(y_true_shape) < len(output_shape) or y_true_shape[-1] == 1):
-        cls = SparseCategoricalAccuracy
-    else:
-        cls = CategoricalAccuracy
-    return cls(name=name)
+    y_true_shape, y_pred_shape = tuple(y_true_shape), tuple(y_pred_shape)
+    if y_pred_shape[-1] == 1:
+        return BinaryAccuracy(name=name)
+    if len(y_true_shape) < len(y_pred_shape) or y_true_shape[-1] == 1:
+        return SparseCategoricalAccuracy(name=name)
+    return CategoricalAccuracy(name=name)

@@ -2,7 +2,8 @@
 
 Metrics run every training step, so they work on NumPy arrays without the autodiff graph: Tensors are
 read through `.numpy()` and functions returning Tensors are called under `no_grad()`. Built-in metrics
-accumulate in float64 (long epochs keep their precision) and `result()` returns a Python float.
+accumulate in float64 (long epochs keep their precision) and `result()` returns a float32 scalar with `.numpy()`,
+as Keras's tensor does (`float(m.result())` gives the Python number).
 """
 from __future__ import annotations
 
@@ -22,6 +23,37 @@ STATE_DTYPE = "float64"
 def to_numpy(x: Any) -> np.ndarray:
     """A host array from a Tensor, Variable, device array, list or scalar (no copy for NumPy arrays)."""
     return backend.to_numpy(x)
+
+
+class MetricResult(np.ndarray):
+    """A built-in metric's `result()`: a float32 scalar array with `.numpy()`, like the tensor Keras returns.
+
+    Example:
+    >>> r = Mean()([1.0, 2.0]); r, r.dtype, float(r), type(r.numpy()).__name__
+    (1.5, dtype('float32'), 1.5, 'float32')
+    """
+
+    def numpy(self) -> Any:
+        return self.astype(self.dtype).view(np.ndarray)[()]
+
+    def __round__(self, ndigits: Any = None) -> Any:
+        return round(float(self), ndigits)
+
+    def __repr__(self) -> str:  # a scalar prints as its number, as in Keras's docs
+        return str(self.numpy()) if self.ndim == 0 else repr(self.view(np.ndarray))
+
+
+def scalar_result(value: Any) -> MetricResult:
+    """`value` as a `MetricResult` (float32 scalar, or float32 array for metrics with one value per class)."""
+    return np.asarray(backend.to_numpy(value), dtype="float32").view(MetricResult)
+
+
+def _returns_scalar_result(result: Any) -> Any:
+    def wrapped(self: Any) -> MetricResult:
+        return scalar_result(result(self))
+
+    wrapped.__doc__, wrapped.__name__, wrapped.__wrapped__ = result.__doc__, "result", result
+    return wrapped
 
 
 class Metric:
@@ -46,6 +78,12 @@ class Metric:
     >>> m = Count(); m.update_state([1, 2, 3]); m.result()
     3.0
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # neuronet's own metrics compute in NumPy floats; their `result()` returns what Keras's does.
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("neuronet.") and "result" in cls.__dict__:
+            cls.result = _returns_scalar_result(cls.__dict__["result"])
 
     def __init__(self, dtype: Any = None, name: Optional[str] = None) -> None:
         self.name = name or naming.to_snake_case(type(self).__name__)

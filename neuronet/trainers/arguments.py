@@ -37,10 +37,10 @@ def check_identifiers(loss: Any, metrics: Any, weighted_metrics: Any) -> None:
     from neuronet import losses, metrics as metrics_module
 
     for identifier in da.flatten(loss):
-        if isinstance(identifier, str):
+        if isinstance(identifier, str) and identifier.lower() not in ("crossentropy", "ce"):  # chosen by shape
             losses.get(identifier)
     for identifier in da.flatten(metrics) + da.flatten(weighted_metrics):
-        if isinstance(identifier, str) and identifier not in ("accuracy", "acc"):
+        if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):
             metrics_module.get(identifier)
 
 

@@ -41,10 +41,24 @@ class CompileLoss:
         self.identifiers = _per_output(loss, output_names, "loss")
         weights = _per_output(loss_weights, output_names, "loss_weights") if loss_weights is not None else None
         self.weights = [1.0 if w is None else float(w) for w in (weights or [None] * len(output_names))]
-        self.losses = [None if ident is None else _resolve_loss(ident) for ident in self.identifiers]
+        # "crossentropy"/"ce" wait for the first targets: as in Keras, their shapes choose the cross-entropy.
+        self.losses = [None if ident is None or _by_shape(ident, CROSSENTROPY) else _resolve_loss(ident)
+                       for ident in self.identifiers]
+        self._pending = [i for i, ident in enumerate(self.identifiers) if _by_shape(ident, CROSSENTROPY)]
+
+    def resolve(self, y_true: List[Any], output_shapes: List[tuple]) -> None:
+        """Pick the cross-entropy that `"crossentropy"`/`"ce"` means from the shapes of targets and outputs."""
+        for i in self._pending:
+            binary, sparse = is_binary_or_sparse_categorical(np.shape(y_true[i]), output_shapes[i])
+            fn = losses_module.binary_crossentropy if binary else (
+                losses_module.sparse_categorical_crossentropy if sparse else losses_module.categorical_crossentropy)
+            self.losses[i] = losses_module.LossFunctionWrapper(fn, name=self.identifiers[i])
+        self._pending = []
 
     def __call__(self, y_true: List[Any], y_pred: List[Tensor], sample_weight: Any) -> Any:
         """The weighted total over outputs (a scalar Tensor); updates the per-output loss trackers."""
+        if self._pending:
+            self.resolve(y_true, [tuple(p.shape) for p in y_pred])
         total: Any = None
         for i, (fn, weight, yt, yp) in enumerate(zip(self.losses, self.weights, y_true, y_pred)):
             if fn is None:
@@ -58,6 +72,8 @@ class CompileLoss:
 
     def check_targets(self, y_true: List[np.ndarray], output_shapes: List[tuple]) -> None:
         """Checks made once per `fit`, not per step: label ranges of sparse cross-entropy."""
+        if self._pending:
+            self.resolve(y_true, output_shapes)
         for fn, yt, shape, name in zip(self.losses, y_true, output_shapes, self.output_names):
             if fn is None or yt is None or "sparse_categorical" not in _loss_name(fn):
                 continue
@@ -79,8 +95,8 @@ class CompileMetrics:
 
     name = "compile_metrics"
 
-    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: Sequence[str], compile_loss: CompileLoss,
-                 output_shapes: Sequence[tuple], targets_list: Any = None, outputs_list: Any = None) -> None:
+    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: Sequence[str], targets_list: Any = None,
+                 outputs_list: Any = None) -> None:
         self.output_names = list(output_names)
         self._targets_list = targets_list or (lambda y: [y])
         self._outputs_list = outputs_list or (lambda y: [y])
@@ -90,13 +106,13 @@ class CompileMetrics:
             [None] * len(output_names)
         per_output_w = _per_output(weighted_metrics, output_names, "weighted_metrics") if weighted_metrics else \
             [None] * len(output_names)
-        multi = len(output_names) > 1
-        for i, name in enumerate(output_names):
-            prefix = f"{name}_" if multi else ""
-            loss = compile_loss.identifiers[i]
-            self.metrics.append([_resolve_metric(m, loss, output_shapes[i], prefix) for m in _as_list(per_output[i])])
-            self.weighted.append([_resolve_metric(m, loss, output_shapes[i], prefix, weighted=True)
-                                  for m in _as_list(per_output_w[i])])
+        for i in range(len(output_names)):
+            self.metrics.append([_resolve_metric(m) for m in _as_list(per_output[i])])
+            self.weighted.append([_resolve_metric(m) for m in _as_list(per_output_w[i])])
+        _name_as_keras_logs(self.metrics, self.weighted, output_names)
+        # "accuracy"/"acc" wait for the first targets: their shapes and the outputs' choose the accuracy.
+        self._pending = [(group, i, j) for group in (self.metrics, self.weighted) for i, metrics in enumerate(group)
+                         for j, metric in enumerate(metrics) if getattr(metric, "_by_shape", False)]
 
     @property
     def any(self) -> bool:
@@ -117,7 +133,15 @@ class CompileMetrics:
     def reset_state(self) -> None:
         self.reset()
 
+    def resolve(self, y_true: List[Any], output_shapes: List[tuple]) -> None:
+        for group, i, j in self._pending:
+            name = group[i][j].name
+            group[i][j] = metrics_module.resolve_accuracy(name, np.shape(y_true[i]), output_shapes[i])
+        self._pending = []
+
     def update(self, y_true: List[Any], y_pred: List[np.ndarray], sample_weight: Any) -> None:
+        if self._pending:
+            self.resolve(y_true, [np.shape(p) for p in y_pred])
         for i, (yt, yp) in enumerate(zip(y_true, y_pred)):
             for metric in self.metrics[i]:
                 metric.update_state(yt, yp)
@@ -151,14 +175,50 @@ def _loss_name(fn: Any) -> str:
     return " ".join(snake_case(n) for n in names)
 
 
-def _resolve_metric(identifier: Any, loss: Any, output_shape: tuple, prefix: str, weighted: bool = False) -> Any:
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
-        metric = metrics_module.resolve_accuracy(identifier, loss, output_shape)
-    else:
-        metric = metrics_module.get(identifier)
-        if not isinstance(metric, metrics_module.Metric):
-            name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
-            metric = metrics_module.MeanMetricWrapper(metric, name=name)
-    if prefix or weighted:
-        metric.name = prefix + ("weighted_" if weighted else "") + metric.name
+CROSSENTROPY, ACCURACY = ("crossentropy", "ce"), ("accuracy", "acc")
+
+
+def _by_shape(identifier: Any, names: tuple) -> bool:
+    return isinstance(identifier, str) and identifier.lower() in names
+
+
+def is_binary_or_sparse_categorical(y_true_shape: tuple, y_pred_shape: tuple) -> tuple:
+    """Keras 3's rule: binary when the output has one unit; sparse when targets have a lower rank, or one
+    column against several units."""
+    binary = y_pred_shape[-1] == 1
+    sparse = len(y_true_shape) < len(y_pred_shape) or (y_true_shape[-1] == 1 and y_pred_shape[-1] != 1)
+    return binary, sparse
+
+
+def _resolve_metric(identifier: Any) -> Any:
+    if _by_shape(identifier, ACCURACY):
+        metric = metrics_module.Accuracy(name=identifier)  # a stand-in until the first batch's shapes are seen
+        metric._by_shape = True
+        return metric
+    metric = metrics_module.get(identifier)
+    if not isinstance(metric, metrics_module.Metric):
+        name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
+        metric = metrics_module.MeanMetricWrapper(metric, name=name)
     return metric
+
+
+def _name_as_keras_logs(metrics: List[list], weighted: List[list], output_names: Sequence[str]) -> None:
+    """Log names as Keras 3 gives them: `<output>_` before each name when there are several outputs; a repeated
+    metric gets `_1`, `_2`...; a weighted metric keeps its own name (`mse`) unless an unweighted one has it,
+    then `weighted_mse`."""
+    multi = len(output_names) > 1
+    seen: dict = {}
+    for i, group in enumerate(metrics):
+        for metric in group:
+            name = (f"{output_names[i]}_" if multi else "") + metric.name
+            count = seen.get(name, 0)
+            seen[name] = count + 1
+            metric.name = name if not count else f"{name}_{count}"
+    for i, group in enumerate(weighted):
+        for metric in group:
+            prefix = f"{output_names[i]}_" if multi else ""
+            name = prefix + metric.name
+            if name in seen:
+                name = prefix + "weighted_" + metric.name
+            seen[name] = seen.get(name, 0) + 1
+            metric.name = name

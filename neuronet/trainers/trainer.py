@@ -82,8 +82,8 @@ class Trainer:
     def _make_compile(self, config: dict) -> tuple:
         names = self._output_names()
         compiled_loss = CompileLoss(config["loss"], config["loss_weights"], names)
-        compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names, compiled_loss,
-                                          self._output_shapes(), self._targets_list, self._outputs_list)
+        compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names, self._targets_list,
+                                          self._outputs_list)
         return compiled_loss, compiled_metrics
 
     def _build_compile(self) -> None:

@@ -33,6 +33,9 @@ DIVERGENCES = {
     "ops.selu[{}]": "the derivative at 0: TF's is scale, JAX's (and neuronet's) scale * alpha",
     "losses.Huber[config,{}]": "Keras's Huber.get_config() drops `delta`; neuronet keeps it",
     "losses.Huber[config,{'delta': 0.3}]": "Keras's Huber.get_config() drops `delta`; neuronet keeps it",
+    "keras.Sequential[resolve accuracy,crossentropy, 3 sigmoid units]":
+        "categorical cross-entropy of sigmoid outputs: TF uses the sigmoid's logits as softmax logits, JAX (and "
+        "neuronet) the renormalised probabilities",
     "losses.CategoricalCrossentropy[rank-3 loss, per-sample weights (n,)]":
         "Keras refuses (n,) weights on a rank-3 loss its docs allow; neuronet weighs along the batch axis",
 }

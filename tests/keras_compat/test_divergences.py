@@ -61,3 +61,23 @@ def test_per_sample_weights_on_a_rank_3_loss_weigh_along_the_batch_axis():
     ours = neuronet.losses.CategoricalCrossentropy()(a["y_true"], a["y_pred"], sample_weight=a["sample_weight"])
     np.testing.assert_allclose(ours.numpy(), (per_step * a["sample_weight"][:, None]).mean(), rtol=1e-6)
     assert per_step.shape == ARRAYS[case["arrays"]["y_pred"]].shape[:2]
+
+
+def test_categorical_crossentropy_of_sigmoid_outputs_uses_the_probabilities():
+    """`loss="crossentropy"` on 3 sigmoid units with (n, 3) targets is categorical cross-entropy (chosen by shape,
+    as in Keras). Keras's TF backend then takes the sigmoid's stored logits as if they were softmax logits; JAX
+    has no stored logits and renormalises the probabilities, as neuronet does."""
+    case = BY_ID["keras.Sequential[resolve accuracy,crossentropy, 3 sigmoid units]"]
+    a = inputs(case)
+    logits = a["x"] @ a["weight_0"] + a["weight_1"]
+    probs = 1 / (1 + np.exp(-logits.astype("float64")))
+    jax_loss = -(a["y"] * np.log(probs / probs.sum(-1, keepdims=True))).sum(-1).mean()
+    tf_loss = -(a["y"] * (logits - np.log(np.exp(logits).sum(-1, keepdims=True)))).sum(-1).mean()
+    keys = case["outputs"]["evaluate_keys"]
+    np.testing.assert_allclose(expected(case, "evaluate")[keys.index("loss")], tf_loss, rtol=1e-5)
+    model = neuronet.Sequential([neuronet.Input((8,)), neuronet.layers.Dense(3, activation="sigmoid")])
+    model.set_weights([a["weight_0"], a["weight_1"]])
+    model.compile(loss="crossentropy", metrics=["accuracy"])
+    logs = model.evaluate(a["x"], a["y"], verbose=0, return_dict=True)
+    np.testing.assert_allclose(logs["loss"], jax_loss, rtol=1e-5)
+    np.testing.assert_allclose(logs["accuracy"], expected(case, "evaluate")[keys.index("accuracy")], rtol=1e-6)

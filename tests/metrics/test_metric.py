@@ -23,13 +23,16 @@ def test_sum_and_call():
     m = metrics.Sum()
     assert m([1, 3, 5, 7], sample_weight=[1, 1, 0, 0]) == 4.0
     assert m([1.5]) == 5.5
-    assert isinstance(m.result(), float)
+    assert m.result().dtype == np.float32 and m.result().shape == ()
 
 
-def test_result_is_python_float_and_state_is_variables():
+def test_result_is_a_float32_scalar_with_numpy_as_in_keras_and_state_is_variables():
     m = metrics.Mean(name="loss")
     m.update_state(np.float32(0.5))
-    assert m.result() == 0.5 and isinstance(m.result(), float)
+    result = m.result()
+    assert result == 0.5 and float(result) == 0.5 and f"{result:.2f}" == "0.50" and round(result, 1) == 0.5
+    assert result.numpy() == 0.5 and isinstance(result.numpy(), np.float32)  # raised AttributeError before
+    assert repr(result) == "0.5"
     assert [v.name for v in m.variables] == ["total", "count"]
     assert all(not v.trainable for v in m.variables)
 
