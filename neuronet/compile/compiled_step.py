@@ -80,6 +80,8 @@ class CompiledStep:
 
     def _attach_heads(self, plan: Plan, train: bool, targets: list) -> None:
         compiled_loss = self.model.compiled_loss
+        if compiled_loss._pending:  # "crossentropy"/"ce": chosen from the shapes of targets and outputs
+            compiled_loss.resolve(targets, self.model._output_shapes())
         plan.heads = []
         for fn, weight, slot, target in zip(compiled_loss.losses, compiled_loss.weights, self.graph.outputs, targets):
             if fn is None or target is None:
@@ -155,6 +157,8 @@ class CompiledStep:
         compiled = self.model.compiled_metrics
         if compiled is None or not compiled.any:
             return
+        if compiled._pending:  # "accuracy": chosen from the shapes of the first targets and outputs
+            compiled.resolve(targets, [yp.shape for yp in outputs])
         for i, (yt, yp) in enumerate(zip(targets, outputs)):
             for metric in compiled.metrics[i]:
                 if not heads.fast_metric_update(self.xp, metric, yt, yp, None, self.scratch):
