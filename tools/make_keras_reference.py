@@ -183,7 +183,7 @@ LOSS_CLASSES = {
 }
 LOGITS_KIND = {"BinaryCrossentropy": "binary_logits", "CategoricalCrossentropy": "categorical_logits",
                "SparseCategoricalCrossentropy": "sparse_logits"}
-REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"]
+REDUCTIONS = ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None]
 
 
 def loss_cases():
@@ -296,7 +296,8 @@ def activation_cases():
 
 
 # --- optimizers ------------------------------------------------------------------------------------------------
-COMMON_OPTIONS = [{}, {"clipnorm": 0.5}, {"clipvalue": 0.2}, {"global_clipnorm": 0.5}, {"weight_decay": 0.05}]
+COMMON_OPTIONS = [{}, {"clipnorm": 0.5}, {"clipvalue": 0.2}, {"global_clipnorm": 0.5}, {"weight_decay": 0.05},
+                  {"gradient_accumulation_steps": 2}, {"clipnorm": 0.5, "weight_decay": 0.05}]
 OPTIMIZERS = {
     "SGD": [{"learning_rate": 0.1}, {"learning_rate": 0.1, "momentum": 0.9},
             {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}],
