@@ -24,6 +24,7 @@ from neuronet.backend.core import (  # noqa: F401
     BACKENDS, asarray, backend, clear_session, convert_to_numpy, epsilon, floatx, get_array_module,
     is_device_array, set_floatx, standardize_dtype, to_numpy,
 )
+from neuronet.backend.values import get_value, set_value  # noqa: F401
 
 
 def set_backend(name: str) -> None:
