@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import time
+import warnings
 from typing import Any, Dict, Optional
 
 import numpy as np
@@ -43,7 +44,8 @@ class TensorBoard(Callback):
         write_images: not supported (needs TensorFlow's image summaries): must be False.
         write_steps_per_second: also log `epoch_steps_per_second` (and `batch_steps_per_second`).
         update_freq: "epoch", "batch" (same as 1), or an integer N: write batch-level scalars every N batches.
-        profile_batch: not supported (needs TensorFlow's profiler): must be 0.
+        profile_batch: accepted as in Keras (an int, a pair or "start,stop"; 0 disables profiling); neuronet has
+            no profiler, so a non-zero value only prints a one-line warning.
         embeddings_freq: not supported (needs TensorFlow checkpoints): must be 0.
         embeddings_metadata: not supported: must be None.
 
@@ -58,7 +60,8 @@ class TensorBoard(Callback):
                  write_images: bool = False, write_steps_per_second: bool = False, update_freq: Any = "epoch",
                  profile_batch: Any = 0, embeddings_freq: int = 0, embeddings_metadata: Any = None) -> None:
         super().__init__()
-        _check_unsupported(write_images, profile_batch, embeddings_freq, embeddings_metadata)
+        _check_unsupported(write_images, embeddings_freq, embeddings_metadata)
+        _check_profile_batch(profile_batch)
         if not isinstance(histogram_freq, (int, np.integer)) or isinstance(histogram_freq, bool) or histogram_freq < 0:
             raise ValueError("`histogram_freq` must be a non-negative integer (a number of epochs; 0 disables "
                              f"histograms). Received: histogram_freq={histogram_freq!r}")
@@ -206,9 +209,24 @@ class TensorBoard(Callback):
         self._writer("train")._get_file_writer().add_summary(summary, 0)
 
 
-def _check_unsupported(write_images: Any, profile_batch: Any, embeddings_freq: Any, embeddings_metadata: Any) -> None:
+def _check_profile_batch(profile_batch: Any) -> None:
+    """Keras's forms: 0, a positive int, a (start, stop) pair or "start,stop". Anything else is an error."""
+    value = profile_batch.split(",") if isinstance(profile_batch, str) else profile_batch
+    value = list(value) if isinstance(value, (list, tuple)) else [value]
+    try:
+        numbers = [int(v) for v in value]
+    except (TypeError, ValueError):
+        numbers = []
+    if not 1 <= len(numbers) <= 2 or any(n < 0 for n in numbers) or (len(numbers) == 2 and numbers[0] > numbers[1]):
+        raise ValueError("profile_batch must be a non-negative integer or 2-tuple of positive integers. A pair of "
+                         f"positive integers signifies a range of batches to profile. Found: {profile_batch!r}")
+    if any(numbers):
+        warnings.warn(f"TensorBoard(profile_batch={profile_batch!r}): neuronet has no profiler; no profile is "
+                      "written (scalars and histograms are).", stacklevel=3)
+
+
+def _check_unsupported(write_images: Any, embeddings_freq: Any, embeddings_metadata: Any) -> None:
     unsupported = {"write_images": (write_images, False, "needs TensorFlow's image summaries"),
-                   "profile_batch": (profile_batch, 0, "needs TensorFlow's profiler"),
                    "embeddings_freq": (embeddings_freq, 0, "needs TensorFlow checkpoints for the projector"),
                    "embeddings_metadata": (embeddings_metadata, None, "only used with embeddings_freq")}
     for name, (value, default, why) in unsupported.items():

@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import warnings
 
 import numpy as np
 import pytest
@@ -135,8 +136,9 @@ def test_book_run_directories(tmp_path, monkeypatch):
 @pytest.mark.parametrize("kwargs, message", [
     ({"write_images": True}, (r"does not support `write_images`.*Expected write_images=False, received "
                               r"write_images=True")),
-    ({"profile_batch": 5}, r"does not support `profile_batch`.*received profile_batch=5"),
-    ({"profile_batch": (10, 20)}, r"does not support `profile_batch`"),
+    ({"profile_batch": -1}, r"profile_batch must be a non-negative integer.*Found: -1"),
+    ({"profile_batch": "ten"}, r"profile_batch must be"),
+    ({"profile_batch": (20, 10)}, r"profile_batch must be"),
     ({"embeddings_freq": 1}, r"does not support `embeddings_freq`"),
     ({"embeddings_metadata": "meta.tsv"}, r"does not support `embeddings_metadata`"),
     ({"update_freq": "step"}, r"`update_freq` must be 'epoch', 'batch' or a positive integer.*'step'"),
@@ -146,6 +148,16 @@ def test_book_run_directories(tmp_path, monkeypatch):
 def test_unsupported_or_bad_arguments_are_rejected(kwargs, message):
     with pytest.raises(ValueError, match=message):
         keras.callbacks.TensorBoard("logs", **kwargs)
+
+
+@pytest.mark.parametrize("profile_batch", [5, (10, 20), "10,20"])
+def test_profile_batch_is_accepted_with_a_warning_that_there_is_no_profiler(profile_batch):
+    with pytest.warns(UserWarning, match="no profiler"):
+        callback = keras.callbacks.TensorBoard("logs", profile_batch=profile_batch)
+    assert callback.profile_batch == profile_batch
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        keras.callbacks.TensorBoard("logs", profile_batch=0)  # the default: no warning
 
 
 # --- the real TensorBoard server ------------------------------------------------------------------
