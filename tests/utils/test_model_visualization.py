@@ -57,3 +57,30 @@ def test_functional_merge_lists_every_input_shape():
     model = keras.Model([a, b], keras.layers.Dense(1)(merged))
     labels = [node.get_label() for node in keras.utils.model_to_dot(model, show_shapes=True).get_nodes()]
     assert any("Input shape: (None, 5), (None, 30)" in str(label) for label in labels)
+
+
+def test_every_keyword_is_honoured():
+    dot = keras.utils.model_to_dot(_model(), show_layer_names=False, show_dtype=True, show_layer_activations=True,
+                                   show_trainable=True, rankdir="LR", dpi=50, splines="polyline").to_string()
+    assert "hidden (Dense)" not in dot and "Dense" in dot and "dtype: float32" in dot
+    assert "Activation: relu" in dot and "Trainable: True" in dot
+    assert "rankdir=LR" in dot and 'dpi=50' in dot and "splines=polyline" in dot
+
+
+def test_expand_nested_draws_the_inner_model_as_a_cluster():
+    inner = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, name="inner_a"),
+                              keras.layers.Dense(2, name="inner_b")], name="block")
+    inputs = keras.Input(shape=(3,), name="x")
+    outer = keras.Model(inputs, keras.layers.Dense(1, name="head")(inner(inputs)))
+    flat = keras.utils.model_to_dot(outer).to_string()
+    assert "inner_a" not in flat and "block (Sequential)" in flat
+    nested = keras.utils.model_to_dot(outer, expand_nested=True).to_string()
+    assert "cluster_" in nested and "inner_a (Dense)" in nested and "inner_b (Dense)" in nested
+    assert nested.count("->") == 4  # x -> block's input -> inner_a -> inner_b -> head
+
+
+def test_unknown_keywords_are_refused():
+    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments: \{'show_shape': True\}.*show_shapes"):
+        keras.utils.plot_model(_model(), show_shape=True)
+    with pytest.raises(ValueError, match="layer_range"):
+        keras.utils.model_to_dot(_model(), layer_range=["a", "b"])
