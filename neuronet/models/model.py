@@ -3,11 +3,26 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
+import numpy as np
+
 from neuronet.layers.layer import Layer
 from neuronet.trainers.trainer import Trainer
 
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def adjust_input_rank(x: Any, expected_shape: Any) -> Any:
+    """Keras 3's rank fix for arrays: add a missing last axis of size 1 (`(10,)` for inputs of shape `(None, 1)`),
+    or drop an extra one. Other shapes pass unchanged, for the layers to check."""
+    if expected_shape is None or not isinstance(x, np.ndarray):
+        return x
+    rank = len(expected_shape)
+    if x.ndim == rank - 1 and expected_shape[-1] == 1:
+        return x.reshape(x.shape + (1,))
+    if x.ndim == rank + 1 and x.shape[-1] == 1:
+        return x.reshape(x.shape[:-1])
+    return x
 
 
 def _functional_arguments(args: tuple, kwargs: dict) -> bool:
@@ -109,8 +124,17 @@ class Model(Trainer, Layer):
         return shape
 
     def summary(self, line_length: Optional[int] = None, positions: Any = None, print_fn: Any = None,
-                **kwargs: Any) -> None:
-        """Print the layers, their output shapes and parameter counts (tf.keras layout)."""
+                expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
+        """Print the layers, their output shapes and parameter counts (tf.keras layout).
+
+        Args:
+            line_length: width of the table. positions: column ends, fractions of the width or characters.
+            print_fn: called with each line (default `print`). expand_nested: also list the layers of nested
+            models, indented. show_trainable: add a "Trainable" (Y/N) column. layer_range: two layer-name
+            patterns (`re.match`), the first and last layers to list.
+        """
         from neuronet.utils import summary_utils
 
-        summary_utils.print_summary(self, line_length=line_length, print_fn=print_fn)
+        summary_utils.print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                                    expand_nested=expand_nested, show_trainable=show_trainable,
+                                    layer_range=layer_range)
