@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 from neuronet.layers.core.input_layer import InputLayer
 from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor, Node
-from neuronet.models.model import Model
+from neuronet.models.model import Model, adjust_input_rank
 from neuronet.utils import naming
 from neuronet.utils.tree import flatten, map_structure, pack_like
 
@@ -98,10 +98,18 @@ class Functional(Model):
                                  f"{sorted(inputs)} (missing: {missing}, unknown: {sorted(unknown)}).")
             return [inputs[n] for n in names]
         flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(names) == 1 and len(flat) > 1 and not any(hasattr(item, "shape") for item in flat):
+            flat = [inputs]  # nested lists of numbers: one input
         if len(flat) != len(names):
             raise ValueError(f"Model {self.name!r} expects {len(names)} input(s) {names}, but it received "
                              f"{len(flat)} input tensors.")
-        return flat
+        return [adjust_input_rank(x, t.shape) for x, t in zip(flat, self.inputs)]
+
+    def _standardize_inputs(self, x: Any) -> Any:
+        flat = self._flatten_inputs(x)
+        if isinstance(x, dict):
+            return dict(zip(self.input_names, flat))
+        return flat[0] if len(flat) == 1 else flat
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         values: Dict[int, Any] = {id(t): x for t, x in zip(self.inputs, self._flatten_inputs(inputs))}

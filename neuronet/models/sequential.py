@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
+import numpy as np
+
+from neuronet import backend
+from neuronet.autodiff import Tensor
 from neuronet.layers.core.input_layer import InputLayer
 from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor
-from neuronet.models.model import Model
+from neuronet.models.model import Model, adjust_input_rank
 
 
 class Sequential(Model):
@@ -102,6 +106,24 @@ class Sequential(Model):
     def _output_names(self) -> List[str]:
         layers = self._stack()
         return [layers[-1].name] if layers else ["output"]
+
+    def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
+        if inputs.__class__ is not Tensor and not isinstance(inputs, KerasTensor):
+            inputs = self._standardize_inputs(inputs)
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def _standardize_inputs(self, x: Any) -> Any:
+        """One input: a 1-tuple or 1-list is unwrapped, nested number lists become an array, and a missing
+        last axis of size 1 is added where the input shape is declared (as Keras 3 does)."""
+        if isinstance(x, (list, tuple)):
+            if len(x) == 1 and hasattr(x[0], "shape"):
+                x = x[0]
+            elif any(hasattr(item, "shape") for item in x) or not x:
+                raise ValueError(f"Sequential model {self.name!r} has one input, but it received a "
+                                 f"{type(x).__name__} of {len(x)} inputs. Pass one array (or Tensor).")
+            else:
+                x = np.asarray(x, dtype=backend.floatx())
+        return adjust_input_rank(x, self._declared_input_shape())
 
     def _build_from(self, inputs: Any) -> None:
         self.build((None,) + tuple(inputs.shape[1:]))

@@ -180,3 +180,16 @@ def test_flat_metric_names_apply_to_every_output_and_output_names():
     total, main_loss, aux_loss, main_rmse, aux_rmse = model.evaluate(x, (y, y), verbose=0)
     assert main_rmse == pytest.approx(main_loss**0.5, rel=1e-5) and aux_rmse == pytest.approx(aux_loss**0.5, rel=1e-5)
     assert model.output_names == ["main", "aux"]
+
+
+def test_functional_adds_the_missing_axis_and_unwraps_a_one_tuple():
+    inputs = keras.Input(shape=(1,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    x = np.arange(10.0)
+    assert model.predict(x, verbose=0).shape == (10, 2) and model(x).shape == (10, 2)
+    np.testing.assert_allclose(model.predict((x,), verbose=0), model.predict(x[:, None], verbose=0))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.zeros((10, 2)), verbose=0)
+    assert np.isfinite(model.evaluate(x, np.zeros((10, 2)), verbose=0))
+    with pytest.raises(ValueError, match="expects 1 input"):
+        model.predict((x, x), verbose=0)

@@ -120,3 +120,37 @@ def test_pop_then_add_uses_the_new_layer():
     model.pop()
     model.add(keras.layers.Dense(4, name="replacement"))
     assert model.predict(np.ones((1, 3)), verbose=0).shape == (1, 4)
+
+
+def test_one_dimensional_array_gets_the_missing_axis_as_in_keras_3():
+    x = np.arange(10.0)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1, kernel_initializer="ones")])
+    assert model.predict(x, verbose=0).shape == (10, 1)  # TensorFlow's regression tutorial does this
+    assert model(x).shape == (10, 1)
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, 2 * x, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.evaluate(x, 2 * x, verbose=0) == pytest.approx(
+        float(np.mean((model.predict(x[:, None], verbose=0)[:, 0] - 2 * x) ** 2)), rel=1e-5)
+    declared = keras.Sequential([keras.layers.Dense(2, input_shape=[1])])
+    assert declared.predict(x, verbose=0).shape == (10, 2)
+
+
+def test_tuple_of_inputs_for_a_one_input_model():
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    x = np.ones((4, 3))
+    np.testing.assert_allclose(model.predict((x,), verbose=0), model.predict(x, verbose=0))
+    with pytest.raises(ValueError, match="has one input, but it received a tuple of 2 inputs"):
+        model.predict((x, x), verbose=0)
+    assert model([[1.0, 2.0, 3.0]]).shape == (1, 1)  # nested number lists are one array
+
+
+def test_summary_of_a_sequential_built_by_calling_it_on_data():
+    model = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(3), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="not yet been built"):
+        model.summary()
+    model(np.ones((2, 4, 2)))
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "(None, 8)" in text and "(None, 3)" in text and "Total params: 31" in text
