@@ -111,7 +111,7 @@ def _add_layers(pydot: Any, graph: Any, model: Any, expand_nested: bool, label_a
     ends: Dict[int, Tuple[str, str]] = {}
     for layer in layers:
         if expand_nested and getattr(layer, "layers", None):  # a nested model: drawn inside a dashed box
-            cluster = pydot.Cluster(f"cluster_{id(layer)}", label=layer.name, style="dashed")
+            cluster = pydot.Cluster(str(id(layer)), label=layer.name, style="dashed")  # pydot adds "cluster_"
             ends[id(layer)] = _add_layers(pydot, cluster, layer, expand_nested, label_args)
             graph.add_subgraph(cluster)
         else:
