@@ -215,6 +215,7 @@ class Layer:
         if self.built and inputs.__class__ is Tensor and not kwargs:  # the training step's path
             return self.call(inputs, training=training) if self._call_has_training else self.call(inputs)
         if _is_symbolic(inputs):
+            _check_call_kwargs(self, kwargs)
             return symbolic.call_symbolic(self, inputs, Layer.compute_output_shape, **kwargs)
         inputs = tree.map_structure(as_tensor, inputs)
         if self._call_has_training:
@@ -312,6 +313,19 @@ def _check_outputs(layer: Layer, outputs: Any) -> None:
         raise TypeError(f"The `call` method of {type(layer).__name__} {layer.name!r} returned a value of type "
                         f"{kind}; expected a tensor or a list/tuple/dict of tensors (results of layers or "
                         "keras.ops on its inputs).")
+
+
+def _check_call_kwargs(layer: Layer, kwargs: dict) -> None:
+    """Keyword arguments of a symbolic call must be ones `call()` accepts (checked now, not at the first fit)."""
+    import inspect
+
+    parameters = inspect.signature(layer.call).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return
+    unknown = sorted(set(kwargs) - set(parameters))
+    if unknown:
+        raise TypeError(f"Layer {layer.name!r} ({type(layer).__name__}) got unexpected keyword argument(s) {unknown} "
+                        f"when called. Its `call()` accepts: {[p for p in parameters if p != 'inputs']}.")
 
 
 def is_shape(value: Any) -> bool:

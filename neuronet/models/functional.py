@@ -123,13 +123,15 @@ class Functional(Model):
                 values[id(t)] = value
         return pack_like(self._output_structure, [values[id(t)] for t in self.outputs])
 
-    def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
+    def _call(self, inputs: Any, training: Any, kwargs: dict) -> Any:
         if _any_symbolic(inputs):
-            return Layer.__call__(self, inputs, training=training, **kwargs)
-        flat = [x for x in self._flatten_inputs(inputs)]
+            return Layer._call(self, inputs, training, kwargs)
+        if kwargs:
+            raise TypeError(f"Model {self.name!r} got unexpected keyword argument(s) {sorted(kwargs)} when called. "
+                            "Accepted: inputs, training.")
         from neuronet.layers.layer import as_tensor
 
-        return self.call([as_tensor(x) for x in flat], training=training)
+        return self.call([as_tensor(x) for x in self._flatten_inputs(inputs)], training=training)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return self._output_shape

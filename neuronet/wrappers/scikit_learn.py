@@ -423,7 +423,11 @@ class KerasClassifier(ClassifierMixin, BaseWrapper):
         y = np.asarray(y)
         if self._one_hot and y.ndim == 2 and y.shape[1] > 1:
             y = self.classes_[np.argmax(y, axis=1)]
-        predict_args = {k: v for k, v in kwargs.items() if k in _model_method_params()["predict"]}
+        unknown = sorted(set(kwargs) - set(_model_method_params()["predict"]))
+        if unknown:
+            raise TypeError(f"score() got unexpected keyword argument(s) {unknown}. Accepted: sample_weight and the "
+                            f"arguments of predict: {_model_method_params()['predict']}.")
+        predict_args = kwargs
         return float(accuracy_score(y.reshape(len(y)), self.predict(x, **predict_args), sample_weight=sample_weight))
 
     def __sklearn_tags__(self) -> Any:

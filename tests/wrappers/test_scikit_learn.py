@@ -259,6 +259,9 @@ def test_classifier_labels_of_any_type_and_probabilities():
     predicted = clf.predict(x)
     np.testing.assert_array_equal(predicted, names[np.argmax(proba, axis=1)])
     assert clf.score(x, y) == pytest.approx(np.mean(predicted == y)) and clf.score(x, y) > 0.8
+    assert clf.score(x, y, batch_size=64) == clf.score(x, y)  # predict's arguments pass through
+    with pytest.raises(TypeError, match="btach_size"):
+        clf.score(x, y, btach_size=64)  # an unknown one is refused, not dropped
 
 
 def test_classifier_one_hot_and_categorical_crossentropy():
