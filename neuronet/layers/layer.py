@@ -27,6 +27,10 @@ def as_tensor(x: Any) -> Tensor:
     return Tensor(array)
 
 
+def _as_tensor_keeping_dtype(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(backend.asarray(x))
+
+
 class Layer:
     """Base layer: owns weights, builds itself from the first input shape, then calls.
 
@@ -54,6 +58,7 @@ class Layer:
         object.__setattr__(self, "_tracked", [])  # sublayers in assignment order
         self.activity_regularizer = regularizers.get(kwargs.get("activity_regularizer"))
         self._initial_weights = kwargs.get("weights")  # tf.keras 2: set once the layer is built
+        self.autocast = bool(kwargs.get("autocast", True))  # False: array inputs keep their dtype
         self._losses: List[Any] = []
         self._trainable = trainable
         self.name = name or naming.auto_name(type(self).__name__)
@@ -217,7 +222,7 @@ class Layer:
         if _is_symbolic(inputs):
             _check_call_kwargs(self, kwargs)
             return symbolic.call_symbolic(self, inputs, Layer.compute_output_shape, **kwargs)
-        inputs = tree.map_structure(as_tensor, inputs)
+        inputs = tree.map_structure(as_tensor if self.autocast else _as_tensor_keeping_dtype, inputs)
         if self._call_has_training:
             kwargs["training"] = training
         if self.built:

@@ -154,3 +154,8 @@ def test_summary_of_a_sequential_built_by_calling_it_on_data():
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)
     assert "(None, 8)" in text and "(None, 3)" in text and "Total params: 31" in text
+
+
+def test_output_names():
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, name="price")])
+    assert model.output_names == ["price"]  # as tf.keras 2 (the chapter's notebooks) reports it

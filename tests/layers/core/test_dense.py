@@ -125,3 +125,9 @@ def test_weights_argument_sets_initial_weights():
     np.testing.assert_array_equal(functional.layers[1].bias.numpy(), bias)
     with pytest.raises(ValueError, match="expects 2 weights"):
         layers.Dense(2, weights=[kernel])(np.ones((1, 3)))
+
+
+def test_autocast_false_keeps_the_input_dtype():
+    x = np.ones((2, 3), dtype="float64")
+    assert layers.Dense(2)(x).dtype == np.float32  # autocast (the default) casts to the layer's dtype
+    assert layers.Activation("relu", autocast=False)(x).dtype == np.float64
