@@ -27,6 +27,7 @@ class Sequential(Model):
     """
 
     _functional_init = False
+    _single_output = True
 
     def __init__(self, layers: Optional[List[Layer]] = None, trainable: bool = True, name: Optional[str] = None,
                  **kwargs: Any) -> None:

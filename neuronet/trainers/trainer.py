@@ -31,6 +31,7 @@ class Trainer:
     run_eagerly = False
     jit_compile: Any = "auto"
     steps_per_execution = 1
+    _single_output = False  # Sequential: known to have one output before it is built
 
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None, metrics: Any = None,
                 weighted_metrics: Any = None, run_eagerly: bool = False, steps_per_execution: int = 1,
@@ -67,6 +68,8 @@ class Trainer:
         config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                   "weighted_metrics": weighted_metrics}
         built = self._make_compile(config) if self.built else (None, None)  # raises before any change
+        if not self.built and self._single_output:  # one output whatever the input: check the loss counts now
+            CompileLoss(loss, loss_weights, ["output"])
         self.optimizer = new_optimizer
         self._compile_config = config
         self.loss = loss

@@ -262,6 +262,10 @@ def test_compile_with_too_many_losses_names_both_counts_and_changes_nothing():
     assert model.optimizer is optimizer and model.loss == "mse"
     history = model.fit(x, y, verbose=0)  # still compiled as before
     assert list(history.history) == ["loss", "mae"]
+    unbuilt = keras.models.Sequential([keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match=r"`loss_weights` has 2 entries but the model has 1 output"):
+        unbuilt.compile(loss="mse", loss_weights=[0.9, 0.1])
+    assert not unbuilt.compiled
     model.compile(loss=["mse"], loss_weights=[0.5])  # one per output is fine
     assert model.evaluate(x, y, verbose=0) == pytest.approx(0.5 * np.mean((model.predict(x, verbose=0)[:, 0] - y) ** 2),
                                                             rel=1e-5)
