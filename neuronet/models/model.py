@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-import numpy as np
-
+from neuronet.autodiff import Tensor
 from neuronet.layers.layer import Layer
+from neuronet.layers.symbolic import KerasTensor
 from neuronet.trainers.trainer import Trainer
-
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
 
@@ -15,8 +14,8 @@ _FUNCTIONAL_SUBCLASSES: dict = {}
 def adjust_input_rank(x: Any, expected_shape: Any) -> Any:
     """Keras 3's rank fix for arrays: add a missing last axis of size 1 (`(10,)` for inputs of shape `(None, 1)`),
     or drop an extra one. Other shapes pass unchanged, for the layers to check."""
-    if expected_shape is None or not isinstance(x, np.ndarray):
-        return x
+    if expected_shape is None or isinstance(x, (Tensor, KerasTensor)) or not hasattr(x, "reshape"):
+        return x  # Tensors (a training step's batches, custom loops) are used as given
     rank = len(expected_shape)
     if x.ndim == rank - 1 and expected_shape[-1] == 1:
         return x.reshape(x.shape + (1,))
@@ -27,7 +26,6 @@ def adjust_input_rank(x: Any, expected_shape: Any) -> Any:
 
 def _functional_arguments(args: tuple, kwargs: dict) -> bool:
     """Whether a Model is being built as `Model(inputs, outputs)` from KerasTensors."""
-    from neuronet.layers.symbolic import KerasTensor
     from neuronet.utils.tree import flatten
 
     inputs = kwargs.get("inputs", args[0] if args else None)

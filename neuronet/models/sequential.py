@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.autodiff import Tensor
 from neuronet.layers.core.input_layer import InputLayer
@@ -123,7 +121,7 @@ class Sequential(Model):
                 raise ValueError(f"Sequential model {self.name!r} has one input, but it received a "
                                  f"{type(x).__name__} of {len(x)} inputs. Pass one array (or Tensor).")
             else:
-                x = np.asarray(x, dtype=backend.floatx())
+                x = backend.asarray(x, dtype=backend.floatx())
         return adjust_input_rank(x, self._declared_input_shape())
 
     def _build_from(self, inputs: Any) -> None:
