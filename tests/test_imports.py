@@ -40,11 +40,6 @@ HOST_ONLY = {
 # Compute modules that landed while the sweep did and still import NumPy: each one's host work (adapt, argument
 # checks) may stay, but its `call` must get arrays from `backend`. Remove an entry when it is swept (a test checks).
 NOT_YET_SWEPT = {
-    "layers/preprocessing/discretization.py": "adapt() is host work; call() to check",
-    "layers/preprocessing/normalization.py": "adapt() is host work; the mean/variance it hands to call() are host arrays",
-    "layers/preprocessing/preprocessing_layer.py": "adapt()'s batching of host data",
-    "layers/preprocessing/rescaling.py": "call() passes host arrays (scale, offset) into the math",
-    "layers/reshaping/reshape.py": "argument checks only (np.integer, np.prod): math.prod and numbers.Integral do",
 }
 
 # Imports inside functions that close a loop on purpose: each is a late binding the design needs.

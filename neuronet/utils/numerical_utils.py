@@ -76,3 +76,52 @@ def encode_categorical_inputs(inputs: Any, output_mode: str, depth: int, dtype: 
         else:
             xp.add.at(out, index, 1 if weights is None else weights[:, i])
     return out.reshape(values.shape[:-1] + (depth,))
+
+
+# --- host-side statistics for the preprocessing layers' adapt() (their data stays on the host) ----------------
+def combine_moments(total: tuple, data: Any, axes: tuple) -> tuple:
+    """Fold a batch into running `(mean, variance, count)` over `axes`, in float64 (Keras's lack-of-fit formula).
+
+    Returns the new `(mean, variance, count, nonfinite)`, `nonfinite` counting the batch's NaN/inf values (the
+    statistics are then not updated).
+
+    Example:
+    >>> mean, var, count, _ = combine_moments((np.zeros(1), np.zeros(1), 0), np.array([[1.0], [3.0]]), (0,))
+    >>> combine_moments((mean, var, count), np.array([[5.0]]), (0,))[:3]
+    (array([3.]), array([2.66666667]), 3)
+    """
+    data = np.asarray(data, dtype="float64")
+    nonfinite = int(data.size - np.isfinite(data).sum())
+    total_mean, total_var, total_count = total
+    count = int(np.prod([data.shape[d] for d in axes])) if axes else 1
+    if nonfinite or count == 0:
+        return total_mean, total_var, total_count, nonfinite
+    batch_mean, batch_var = data.mean(axis=axes), data.var(axis=axes)
+    total_count += count
+    weight = count / total_count
+    mean = total_mean * (1 - weight) + batch_mean * weight
+    var = (total_var + (total_mean - mean) ** 2) * (1 - weight) + (batch_var + (batch_mean - mean) ** 2) * weight
+    return mean, var, total_count, 0
+
+
+def broadcast_to_axes(value: Any, keep_axes: tuple, broadcast_shape: tuple, dtype: str) -> np.ndarray:
+    """A given mean/variance aligned right to left with the kept axes and broadcast (Keras's Normalization.build)."""
+    value = np.asarray(value, dtype=dtype)
+    expanded = [1] * len(broadcast_shape)
+    for i in range(1, value.ndim + 1):
+        expanded[keep_axes[-i]] = value.shape[-i]
+    return np.broadcast_to(value.reshape(expanded), broadcast_shape).copy()
+
+
+def quantile_boundaries(batches: list, num_bins: int) -> list:
+    """The `num_bins - 1` inner quantiles of all values, as Keras's Discretization summary gives them for exact data
+    (inverted-CDF interpolation)."""
+    values = np.concatenate([np.asarray(b, dtype="float64").ravel() for b in batches]) if batches else np.zeros(0)
+    quantiles = np.linspace(0, 1, num_bins + 1)[1:-1]
+    return [float(b) for b in np.quantile(values, quantiles, method="interpolated_inverted_cdf")] if values.size else []
+
+
+def nonfinite_count(data: Any) -> int:
+    """How many NaN or infinite values a (host) array holds."""
+    data = np.asarray(data)
+    return 0 if data.dtype.kind not in "fc" else int(data.size - np.isfinite(data).sum())

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-import numpy as np
-
 from neuronet import backend
 from neuronet.autodiff import Tensor
 from neuronet.layers.preprocessing.preprocessing_layer import PreprocessingLayer
@@ -49,7 +47,7 @@ class Discretization(PreprocessingLayer):
                              f"`num_bins={num_bins}` and `bin_boundaries={bin_boundaries}`")
         if num_bins is None and bin_boundaries is None:
             raise ValueError("You need to set either `num_bins` or `bin_boundaries`.")
-        if bin_boundaries is not None and np.any(np.diff(np.asarray(bin_boundaries, dtype="float64")) < 0):
+        if bin_boundaries is not None and any(float(b) < float(a) for a, b in zip(bin_boundaries, bin_boundaries[1:])):
             raise ValueError(f"`bin_boundaries` must be sorted in increasing order. Received: {bin_boundaries}")
         super().__init__(dtype=dtype, name=name, **kwargs)
         self.bin_boundaries = None if bin_boundaries is None else [float(b) for b in bin_boundaries]
@@ -64,20 +62,18 @@ class Discretization(PreprocessingLayer):
         super().adapt(data, batch_size=batch_size, steps=steps)
 
     def reset_state(self) -> None:
-        self._seen: List[np.ndarray] = []
+        self._seen: List[Any] = []  # host batches: the quantiles are computed on the host at the end
 
     def update_state(self, data: Any) -> None:
-        values = np.asarray(data, dtype="float64").ravel()
-        if not np.isfinite(values).all():
+        values = backend.to_numpy(data)
+        if numerical_utils.nonfinite_count(values):
             raise ValueError(f"Discretization {self.name!r}: adapt() received NaN or infinite values; remove or "
                              "impute them first.")
         self._seen.append(values)
 
     def finalize_state(self) -> None:
-        values = np.concatenate(self._seen)
+        self.bin_boundaries = numerical_utils.quantile_boundaries(self._seen, self.num_bins)
         del self._seen
-        quantiles = np.linspace(0, 1, self.num_bins + 1)[1:-1]
-        self.bin_boundaries = [float(b) for b in np.quantile(values, quantiles, method="interpolated_inverted_cdf")] if values.size else []
 
     def call(self, inputs: Any) -> Any:
         if self.bin_boundaries is None:

@@ -1,14 +1,14 @@
 """Normalization: `(x - mean) / sqrt(variance)` with the mean and variance given or learned by `adapt()`."""
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any
-
-import numpy as np
 
 from neuronet import backend
 from neuronet.autodiff import primitives
 from neuronet.layers.preprocessing.preprocessing_layer import PreprocessingLayer
+from neuronet.utils import numerical_utils
 
 
 class Normalization(PreprocessingLayer):
@@ -37,7 +37,7 @@ class Normalization(PreprocessingLayer):
         super().__init__(**kwargs)
         if axis is None:
             axis = ()
-        elif isinstance(axis, (int, np.integer)):
+        elif isinstance(axis, numbers.Integral):
             axis = (int(axis),)
         else:
             axis = tuple(int(a) for a in axis)
@@ -47,13 +47,14 @@ class Normalization(PreprocessingLayer):
             raise ValueError("When setting values directly, both `mean` and `variance` must be set. "
                              f"Received: mean={mean} and variance={variance}")
         if mean is not None:
-            if np.shape(mean) != np.shape(variance):
+            mean_shape, variance_shape = backend.to_numpy(mean).shape, backend.to_numpy(variance).shape
+            if mean_shape != variance_shape:
                 raise ValueError("When setting values directly, `mean` and `variance` must have the same shape. "
-                                 f"Received: mean shape {np.shape(mean)} and variance shape {np.shape(variance)}")
-            if len(np.shape(mean)) > len(self.axis):
+                                 f"Received: mean shape {mean_shape} and variance shape {variance_shape}")
+            if len(mean_shape) > len(self.axis):
                 raise ValueError(f"The rank of `mean` must be less than or equal to the number of axes "
-                                 f"({len(self.axis)}). Received: mean shape {np.shape(mean)} for axis {self.axis}")
-            if np.any(np.asarray(variance) < 0):
+                                 f"({len(self.axis)}). Received: mean shape {mean_shape} for axis {self.axis}")
+            if (backend.to_numpy(variance) < 0).any():
                 raise ValueError(f"Normalization: `variance` must be non-negative. Received: variance={variance}")
         self.input_mean, self.input_variance = mean, variance
         self._warned = False
@@ -80,17 +81,14 @@ class Normalization(PreprocessingLayer):
             self._constants = [self._broadcast(self.input_mean, ndim), self._broadcast(self.input_variance, ndim)]
         self.built = True
 
-    def _broadcast(self, value: Any, ndim: int) -> np.ndarray:
-        """A given mean/variance aligned (right to left) with the kept axes, as Keras does."""
-        value = np.asarray(value, dtype=self.dtype)
-        expanded = [1] * ndim
-        for i in range(1, value.ndim + 1):
-            expanded[self._keep_axis[-i]] = value.shape[-i]
+    def _broadcast(self, value: Any, ndim: int) -> Any:
+        """A given mean/variance aligned (right to left) with the kept axes, as Keras does (a host array)."""
         try:
-            return np.broadcast_to(value.reshape(expanded), self._broadcast_shape).copy()
+            return numerical_utils.broadcast_to_axes(value, self._keep_axis, self._broadcast_shape, self.dtype)
         except ValueError as error:
-            raise ValueError(f"Normalization {self.name!r}: mean/variance of shape {value.shape} cannot be "
-                             f"broadcast to the kept axes of shape {self._broadcast_shape}.") from error
+            raise ValueError(f"Normalization {self.name!r}: mean/variance of shape "
+                             f"{backend.to_numpy(value).shape} cannot be broadcast to the kept axes of shape "
+                             f"{self._broadcast_shape}.") from error
 
     # --- adapt ------------------------------------------------------------------------------------------------
     def adapt(self, data: Any, batch_size: Any = None, steps: Any = None) -> None:
@@ -101,30 +99,19 @@ class Normalization(PreprocessingLayer):
         super().adapt(data, batch_size=batch_size, steps=steps)
 
     def reset_state(self) -> None:
-        self._total = [np.zeros(self.adapt_mean.shape), np.zeros(self.adapt_mean.shape), 0]
+        self._total = (0.0, 0.0, 0)  # running mean, variance and count (host float64, combined per batch)
 
     def update_state(self, data: Any) -> None:
         if data.ndim != len(self._build_input_shape) or any(
                 data.shape[d] != self._build_input_shape[d] for d in self._keep_axis):
             raise ValueError(f"The layer was built with input_shape={self._build_input_shape}, but adapt() is being "
                              f"called with data with an incompatible shape, data.shape={tuple(data.shape)}")
-        data = data.astype("float64")
-        if not np.isfinite(data).all():
-            bad = int(np.size(data) - np.isfinite(data).sum())
+        mean, var, count, bad = numerical_utils.combine_moments(self._total, data, self._reduce_axis)
+        if bad:
             raise ValueError(f"Normalization {self.name!r}: adapt() received data with {bad} NaN or infinite "
                              "value(s); its mean and variance would be NaN. Remove or impute them first (e.g. "
                              "with scikit-learn's SimpleImputer).")
-        count = int(np.prod([data.shape[d] for d in self._reduce_axis])) if self._reduce_axis else 1
-        if count == 0:
-            return
-        total_mean, total_var, total_count = self._total
-        batch_mean, batch_var = data.mean(axis=self._reduce_axis), data.var(axis=self._reduce_axis)
-        total_count += count
-        weight = count / total_count
-        mean = total_mean * (1 - weight) + batch_mean * weight
-        # Lack-of-fit sum of squares: combines the batches' variances exactly, as Keras does.
-        var = (total_var + (total_mean - mean) ** 2) * (1 - weight) + (batch_var + (batch_mean - mean) ** 2) * weight
-        self._total = [mean, var, total_count]
+        self._total = (mean, var, count)
 
     def finalize_state(self) -> None:
         mean, var, count = self._total
@@ -132,7 +119,7 @@ class Normalization(PreprocessingLayer):
             raise ValueError(f"Normalization {self.name!r}: adapt() received only empty batches (0 samples).")
         self.adapt_mean.assign(mean)
         self.adapt_variance.assign(var)
-        self.count.assign(np.asarray(count, dtype="int64"))
+        self.count.assign(count)
         del self._total
 
     # --- call -------------------------------------------------------------------------------------------------
@@ -179,4 +166,4 @@ class Normalization(PreprocessingLayer):
 
 
 def _listify(value: Any) -> Any:
-    return None if value is None else np.asarray(value).tolist()
+    return None if value is None else backend.to_numpy(value).tolist()

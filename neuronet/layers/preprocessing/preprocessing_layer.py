@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import itertools
+import numbers
 from typing import Any, Iterator, Optional
-
-import numpy as np
 
 from neuronet import backend
 from neuronet.autodiff import Tensor
@@ -76,16 +75,16 @@ class PreprocessingLayer(Layer):
         self._is_adapted = True
 
 
-def _batches(layer: Layer, data: Any, batch_size: Optional[int], steps: Optional[int]) -> Iterator[np.ndarray]:
+def _batches(layer: Layer, data: Any, batch_size: Optional[int], steps: Optional[int]) -> Iterator[Any]:
     for name, value in (("batch_size", batch_size), ("steps", steps)):
-        if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+        if value is not None and (not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1):
             raise ValueError(f"{type(layer).__name__}.adapt(): `{name}` must be a positive integer or None. "
                              f"Received: {name}={value!r}")
-    if isinstance(data, (np.ndarray, Tensor, list)) and not _is_list_of_batches(data):
+    if (_is_array(data) or isinstance(data, list)) and not _is_list_of_batches(data):
         array = _as_array(layer, data)
         size = batch_size or 32
         starts = range(0, len(array), size)
-        batches: Iterator[np.ndarray] = (array[i:i + size] for i in starts)
+        batches: Iterator[Any] = (array[i:i + size] for i in starts)
     elif hasattr(data, "__iter__") and not isinstance(data, (str, bytes, dict)):
         if batch_size is not None:
             raise ValueError(f"{type(layer).__name__}.adapt(): do not pass `batch_size` with an iterable of batches "
@@ -99,10 +98,16 @@ def _batches(layer: Layer, data: Any, batch_size: Optional[int], steps: Optional
 
 def _is_list_of_batches(data: Any) -> bool:
     """`[x1, x2]` as a list of batches (arrays) rather than nested Python numbers."""
-    return isinstance(data, list) and bool(data) and all(isinstance(b, (np.ndarray, Tensor, tuple)) for b in data)
+    return isinstance(data, list) and bool(data) and all(_is_array(b) or isinstance(b, tuple) for b in data)
 
 
-def _as_array(layer: Layer, batch: Any) -> np.ndarray:
+def _is_array(data: Any) -> bool:
+    """A host or device array, or a Tensor (not a list of numbers)."""
+    return isinstance(data, Tensor) or (hasattr(data, "shape") and hasattr(data, "dtype"))
+
+
+def _as_array(layer: Layer, batch: Any) -> Any:
+    """One batch as a host array: adapt() computes its statistics on the host."""
     array = backend.to_numpy(batch)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{type(layer).__name__} {layer.name!r}: adapt() needs numeric data. Received an array of "

@@ -1,9 +1,8 @@
 """Rescaling: `inputs * scale + offset` (e.g. pixels from [0, 255] to [0, 1])."""
 from __future__ import annotations
 
+import math
 from typing import Any
-
-import numpy as np
 
 from neuronet import backend
 from neuronet.autodiff import primitives
@@ -24,8 +23,8 @@ class Rescaling(Layer):
 
     def __init__(self, scale: Any, offset: Any = 0.0, **kwargs: Any) -> None:
         for name, value in (("scale", scale), ("offset", offset)):
-            array = np.asarray(value)
-            if array.dtype.kind not in "iuf" or not np.isfinite(array).all():
+            array = backend.to_numpy(value)  # an argument check, on the host
+            if array.dtype.kind not in "iuf" or not all(math.isfinite(v) for v in array.ravel().tolist()):
                 raise ValueError(f"Rescaling: `{name}` must be a finite number or array of numbers. "
                                  f"Received: {name}={value!r}")
         super().__init__(**kwargs)
@@ -48,4 +47,4 @@ class Rescaling(Layer):
 
 
 def _plain(value: Any) -> Any:
-    return np.asarray(value).tolist() if isinstance(value, (np.ndarray, np.generic, list, tuple)) else value
+    return value if isinstance(value, (int, float)) else backend.to_numpy(value).tolist()

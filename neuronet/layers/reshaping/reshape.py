@@ -1,9 +1,9 @@
 """Reshape: each sample to `target_shape` (the batch axis is kept)."""
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
-
-import numpy as np
 
 from neuronet.autodiff import primitives
 from neuronet.layers.layer import Layer
@@ -24,7 +24,7 @@ class Reshape(Layer):
 
     def __init__(self, target_shape: Any, **kwargs: Any) -> None:
         target = tuple(target_shape) if isinstance(target_shape, (list, tuple)) else (target_shape,)
-        if any(not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d == 0 or d < -1 for d in target) \
+        if any(not isinstance(d, numbers.Integral) or isinstance(d, bool) or d == 0 or d < -1 for d in target) \
                 or list(target).count(-1) > 1:
             raise ValueError("The `target_shape` argument must be a tuple of positive integers, with at most one -1. "
                              f"Received: target_shape={target_shape!r}")
@@ -33,8 +33,8 @@ class Reshape(Layer):
         self.built = True
 
     def _resolve(self, sample_shape: tuple) -> tuple:
-        size = None if any(d is None for d in sample_shape) else int(np.prod(sample_shape))
-        known = int(np.prod([d for d in self.target_shape if d != -1]))
+        size = None if any(d is None for d in sample_shape) else math.prod(sample_shape)
+        known = math.prod(d for d in self.target_shape if d != -1)
         if -1 not in self.target_shape:
             if size is not None and size != known:
                 raise ValueError(f"Reshape {self.name!r}: total size of the input sample shape {sample_shape} "
