@@ -30,8 +30,9 @@ from neuronet.tuners.metrics_tracking import MetricsTracker  # noqa: F401
 from neuronet.tuners.oracle import MultiObjective, Objective, Oracle  # noqa: F401
 from neuronet.tuners.random_search import RandomSearch, RandomSearchOracle  # noqa: F401
 from neuronet.tuners.trial import Trial, TrialStatus  # noqa: F401
-from neuronet.tuners.tuner import FailedTrialError, FatalError, FatalTypeError, FatalValueError  # noqa: F401
-from neuronet.tuners.tuner import HyperModel, Tuner  # noqa: F401
+from neuronet.tuners.errors import FailedTrialError, FatalError, FatalTypeError, FatalValueError  # noqa: F401
+from neuronet.tuners.hypermodel import HyperModel  # noqa: F401
+from neuronet.tuners.tuner import Tuner  # noqa: F401
 
 __all__ = ["BayesianOptimization", "BayesianOptimizationOracle", "FailedTrialError", "FatalError", "FatalTypeError",
            "FatalValueError", "HyperModel", "HyperParameters", "Hyperband", "HyperbandOracle", "MetricsTracker",

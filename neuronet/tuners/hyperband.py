@@ -16,6 +16,7 @@ import math
 import os
 
 from neuronet.tuners import oracle as oracle_module
+from neuronet.tuners import trial_job
 from neuronet.tuners import tuner as tuner_module
 
 SCHEDULES = ("keras_tuner", "paper")
@@ -195,4 +196,4 @@ class Hyperband(tuner_module.Tuner):
         path = self._checkpoint_path(parent)
         if not os.path.exists(path):
             return None  # the parent saved no weights (a custom `run_trial`): train from scratch
-        return tuner_module.load_checkpoint(path)
+        return trial_job.load_checkpoint(path)

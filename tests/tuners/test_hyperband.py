@@ -5,7 +5,7 @@ import pytest
 
 import neuronet as keras
 from neuronet.tuners import Hyperband, HyperbandOracle, HyperParameters, hyperband_schedule
-from neuronet.tuners.tuner import load_checkpoint
+from neuronet.tuners.trial_job import load_checkpoint
 
 STARTS = []  # (weights, optimizer iterations) when each training starts, in order
 

@@ -47,7 +47,7 @@ def test_the_search_log_says_a_trial_failed_and_why(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.count(" Complete [") == 1 and out.count(" Failed [") == 1
     failed_line = out[out.index(" Failed ["):].splitlines()[1]
-    assert failed_line.startswith("neuronet.tuners.tuner.FailedTrialError: The training loss became")
+    assert failed_line.startswith("neuronet.tuners.errors.FailedTrialError: The training loss became")
 
 
 def test_a_trial_that_raises_is_failed_with_its_error_and_retried_when_asked(tmp_path, capsys):
