@@ -110,12 +110,8 @@ class BatchNormalization(Layer):
         return primitives.scale_shift(inputs, scale, offset)
 
     def _train(self, inputs: Any) -> Any:
-        count = inputs.size // inputs.shape[self.axis]
-        if count < 2:
-            raise ValueError(f"BatchNormalization {self.name!r}: training needs more than one value per channel to "
-                             f"compute a batch variance, but received input with shape {tuple(inputs.shape)} "
-                             "(a batch of one). Use a batch size above 1 (for `fit`, also for the last batch: pick "
-                             "`batch_size` so that it is not 1), or call the layer with `training=False`.")
+        # A batch of one has a variance of 0 per channel: the output is `beta`, and the moving variance moves
+        # towards 0, exactly as in Keras (raising here would stop a `fit` whose last batch holds one sample).
         mean, variance = primitives.moments(inputs.data, self._reduction_axes)
         out = primitives.moments_normalization(inputs, self.gamma, self.beta, axes=self._reduction_axes,
                                                epsilon=self.epsilon, param_shape=self._param_shape, mean=mean,

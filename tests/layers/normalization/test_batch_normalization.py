@@ -101,13 +101,21 @@ def test_config_matches_keras_keys():
     assert config["momentum"] == 0.9 and config["epsilon"] == 1e-3
 
 
-def test_batch_of_one_in_training_is_refused_clearly():
-    layer = layers.BatchNormalization(name="bn")
-    with pytest.raises(ValueError, match="'bn'.*more than one value per channel.*shape \\(1, 4\\)"):
-        layer(X[:1], training=True)
+def test_batch_of_one_in_training_gives_beta_as_keras_does():
+    layer = layers.BatchNormalization(name="bn", beta_initializer="ones", momentum=0.5)
+    out = layer(X[:1], training=True)
+    # Real Keras 3.15 gives [[1, 1, 1, 1]], moving variance 0.5 and moving mean 0.5 * x here.
+    np.testing.assert_allclose(np.asarray(out), np.ones((1, 4)), atol=1e-6)  # (x - mean) is 0: beta remains
+    np.testing.assert_allclose(layer.moving_variance.numpy(), np.full(4, 0.5), atol=1e-6)  # 1 * 0.5 + 0 * 0.5
+    np.testing.assert_allclose(layer.moving_mean.numpy(), 0.5 * X[0], atol=1e-6)
     assert layer(X[:1], training=False).shape == (1, 4)  # inference on one sample is fine
-    sequence = layers.BatchNormalization()  # one sample of 3 time steps: 3 values per channel, a variance exists
-    assert sequence(np.arange(6.0).reshape(1, 3, 2), training=True).shape == (1, 3, 2)
+
+
+def test_fit_with_a_last_batch_of_one_sample_trains():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    history = model.fit(np.tile(X, (3, 1))[:33], np.ones(33), batch_size=32, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
 
 
 def test_unsupported_arguments_and_bad_values_are_refused():
