@@ -9,6 +9,7 @@ from `for_model` (or sets `train_ok = False`) and says why in the "neuronet" deb
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, Dict, List, Optional
 
 from neuronet import backend
@@ -49,6 +50,7 @@ class CompiledStep:
         self.train_ok = self._check_steps(model, ("train_step", "compute_loss", "compute_metrics"), Trainer)
         self.test_ok = self._check_steps(model, ("test_step", "compute_loss", "compute_metrics"), Trainer)
         self.predict_ok = self._check_steps(model, ("predict_step",), Trainer)
+        self.single_input, self.single_output = len(traced.inputs) == 1, len(traced.outputs) == 1
         self.plans: Dict[Any, Plan] = {}
         self.scratch: Dict[str, Any] = {}
         kernels = [op.layer.kernel for op in traced.ops if op.kind == "dense"]
@@ -64,8 +66,13 @@ class CompiledStep:
 
     # --- plans ---------------------------------------------------------------------------------
     def _inputs(self, x: Any) -> List[Any]:
+        if self.single_input and x.__class__ is self.xp.ndarray and x.dtype == self.dtype:
+            return [x]  # the per-step case: one input array
         flat = self.model._flatten_inputs(x) if hasattr(self.model, "_flatten_inputs") else [x]
         return [a if a.dtype == self.dtype else a.astype(self.dtype) for a in flat]
+
+    def _targets(self, y: Any) -> list:
+        return [y] if self.single_output else self.model._targets_list(y)
 
     def _plan(self, inputs: List[Any], train: bool, y: Any = None, sample_weight: Any = None) -> Plan:
         key = (train, y is None, tuple(a.shape for a in inputs), sample_weight is None)
@@ -116,19 +123,23 @@ class CompiledStep:
             self.train_ok = False
             return None
         outputs = plan.forward(inputs, training=True)
-        targets = model._targets_list(y)
+        targets = self._targets(y)
         weights = self._weights(sample_weight)
         self._losses(plan, targets, weights, outputs[0].shape[0], model)
         for head, grad, target in zip(plan.heads, plan.output_grads(), targets):
             if grad is not None:
                 head.grad(target, weights, grad)
-        plan.backward()
-        if plan.update is not None and model.optimizer is plan.optimizer:
-            plan.update(plan.grads_list)
+        fast = plan.update is not None and model.optimizer is plan.optimizer
+        # SGD wants `learning_rate * gradient`: scaling the (batch, units) operand of the weight-gradient
+        # product gives it without another pass over each (inputs, units) gradient.
+        scale = model.optimizer._current_learning_rate() if fast and plan.update.prescaled else None
+        plan.backward(scale)
+        if fast:
+            plan.update(plan.grads_list, scale)
         else:
             model.optimizer.apply_engine_gradients(plan.grads_list, plan.variables)
         self._metrics(targets, outputs, sample_weight)
-        return model.get_metrics_result()
+        return StepLogs(model)
 
     def _weights(self, sample_weight: Any) -> Any:
         if sample_weight is None:
@@ -177,13 +188,44 @@ class CompiledStep:
             self.test_ok = False
             return None
         outputs = plan.forward(inputs, training=False)
-        targets = self.model._targets_list(y)
+        targets = self._targets(y)
         self._losses(plan, targets, self._weights(sample_weight), outputs[0].shape[0], self.model)
         self._metrics(targets, outputs, sample_weight)
-        return self.model.get_metrics_result()
+        return StepLogs(self.model)
 
     def predict(self, x: Any) -> List[Any]:
         """The outputs for one batch, as new arrays."""
         inputs = self._inputs(x)
         plan = self._plan(inputs, False)
         return [out.copy() for out in plan.forward(inputs, training=False)]
+
+
+class StepLogs(Mapping):
+    """A step's logs, read lazily: `fit` asks every step only for the loss (the NaN check); the full dict
+    (`model.get_metrics_result()`, every metric's `result()`) is built when a callback or the epoch's end reads it."""
+
+    __slots__ = ("model", "_logs")
+
+    def __init__(self, model: Any) -> None:
+        self.model, self._logs = model, None
+
+    def _all(self) -> dict:
+        if self._logs is None:
+            self._logs = self.model.get_metrics_result()
+        return self._logs
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        tracker = self.model._loss_tracker
+        if key == "loss" and self._logs is None and type(tracker) is Mean:
+            count = float(tracker.count.data)
+            return float(tracker.total.data) / count if count else 0.0
+        return self._all().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._all()[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

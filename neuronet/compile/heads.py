@@ -71,10 +71,10 @@ class SparseCrossEntropyHead:
     def loss(self, y: Any, sample_weight: Any) -> float:
         xp = self.xp
         labels = self.labels(y)
-        xp.max(self.logits, axis=-1, keepdims=True, out=self.row)
+        self.logits.max(axis=-1, keepdims=True, out=self.row)
         xp.subtract(self.logits, self.row, out=self.shifted)
         xp.exp(self.shifted, out=self.exp)
-        xp.sum(self.exp, axis=-1, keepdims=True, out=self.row)
+        self.exp.sum(axis=-1, keepdims=True, out=self.row)
         xp.log(self.row, out=self.row)
         xp.subtract(self.row[:, 0], self.shifted[self.rows, labels], out=self.values)
         if sample_weight is None:
@@ -124,7 +124,7 @@ class SquaredErrorHead:
         if sample_weight is None:
             return float(self.square.sum() * (1.0 / self.size))
         values = self.values
-        xp.sum(self.square, axis=-1, out=values)
+        self.square.sum(axis=-1, out=values)
         values *= 1.0 / self.width
         values *= sample_weight
         return float(values.sum() / float(self.count))

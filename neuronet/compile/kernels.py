@@ -23,7 +23,7 @@ class Kernel:
     def forward(self, vals: list, training: bool) -> None:
         raise NotImplementedError
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         raise NotImplementedError
 
     def give(self, grads: list, index: int, value: Any) -> None:
@@ -47,14 +47,15 @@ class ActivationGrad:
 
     def __init__(self, xp: Any, shape: tuple, activation: str, dtype: Any) -> None:
         self.xp, self.activation = xp, activation
-        self.mask = xp.empty(shape, dtype=bool) if activation == "relu" else None
+        self.mask = xp.empty(shape, dtype=dtype) if activation == "relu" else None
         self.tmp = xp.empty(shape, dtype=dtype) if activation == "tanh" else None
 
     def apply(self, g: Any, out: Any) -> None:
         xp = self.xp
         if self.activation == "relu":
-            xp.greater(out, 0, out=self.mask)
-            xp.multiply(g, self.mask, out=g)  # == g * (out > 0), without the temporaries
+            # sign(relu output) is 1 where out > 0, else 0: g * (out > 0) as a float multiply, no bool cast loop
+            xp.sign(out, out=self.mask)
+            xp.multiply(g, self.mask, out=g)
         elif self.activation == "tanh":
             tmp = self.tmp
             xp.multiply(out, out, out=tmp)
@@ -79,6 +80,7 @@ class DenseKernel(Kernel):
         self.act_grad = ActivationGrad(xp, self.out_shape, op.activation, dtype) \
             if op.activation in ("relu", "tanh") else None
         self.dx = xp.empty(shapes[op.inputs[0]], dtype=dtype)
+        self.scaled = xp.empty(self.out_shape, dtype=dtype)
         self.regularized = list(layer._regularized)  # penalties count in the loss of training and evaluation
         self.reg_tmp = {id(var): xp.empty(var.shape, dtype=dtype) for _, var in self.regularized}
 
@@ -90,27 +92,30 @@ class DenseKernel(Kernel):
         if self.bias is not None:
             z += self.bias.data
         if self.logits is not None:  # softmax as `ops.softmax`: exp(z - max) / sum
-            xp.max(z, axis=-1, keepdims=True, out=self.row)
+            z.max(axis=-1, keepdims=True, out=self.row)  # methods: no fromnumeric wrapper
             xp.subtract(z, self.row, out=out)
             xp.exp(out, out=out)
-            xp.sum(out, axis=-1, keepdims=True, out=self.row)
+            out.sum(axis=-1, keepdims=True, out=self.row)
             xp.divide(out, self.row, out=out)
         else:
             _activate(xp, out, self.activation)
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         # For softmax, the loss head already wrote the gradient with respect to the logits.
         xp = self.xp
         g = grads[self.output]
         if self.act_grad is not None:
             self.act_grad.apply(g, vals[self.output])
         x = vals[self.inputs[0]]
+        gw = g
+        if scale is not None:
+            gw = xp.multiply(g, scale, out=self.scaled)
         if self.grad_kernel is not None:
-            xp.matmul(x.T, g, out=self.grad_kernel)
+            xp.matmul(x.T, gw, out=self.grad_kernel)
         if self.grad_bias is not None:
-            xp.sum(g, axis=0, out=self.grad_bias)
+            gw.sum(axis=0, out=self.grad_bias)
         for regularizer, variable in self.regularized:
-            self._regularizer_grad(regularizer, variable)
+            self._regularizer_grad(regularizer, variable, scale)
         mode = self.modes[0]
         if mode == "write":
             xp.matmul(g, self.kernel.data.T, out=grads[self.inputs[0]])
@@ -118,18 +123,19 @@ class DenseKernel(Kernel):
             xp.matmul(g, self.kernel.data.T, out=self.dx)
             grads[self.inputs[0]] += self.dx
 
-    def _regularizer_grad(self, regularizer: Any, variable: Any) -> None:
+    def _regularizer_grad(self, regularizer: Any, variable: Any, scale: Any) -> None:
         xp, w = self.xp, variable.data
         target = self.grad_kernel if variable is self.kernel else self.grad_bias
         if target is None:
             return
         tmp = self.reg_tmp[id(variable)]
+        factor = 1.0 if scale is None else scale
         if regularizer.l1:
             xp.sign(w, out=tmp)
-            tmp *= regularizer.l1
+            tmp *= regularizer.l1 * factor
             target += tmp
         if regularizer.l2:
-            xp.multiply(w, 2.0 * regularizer.l2, out=tmp)
+            xp.multiply(w, 2.0 * regularizer.l2 * factor, out=tmp)
             target += tmp
 
     def penalty(self) -> float:
@@ -156,7 +162,7 @@ class ActivationKernel(Kernel):
         out[...] = vals[self.inputs[0]]
         _activate(self.xp, out, self.op.activation)
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         g = grads[self.output]
         self.act_grad.apply(g, vals[self.output])
         self.give(grads, 0, g)
@@ -168,7 +174,7 @@ class FlattenKernel(Kernel):
     def forward(self, vals: list, training: bool) -> None:
         vals[self.output] = vals[self.inputs[0]].reshape(self.out_shape)
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         self.give(grads, 0, grads[self.output].reshape(vals[self.inputs[0]].shape))
 
 
@@ -195,7 +201,7 @@ class DropoutKernel(Kernel):
         self.mask *= 1.0 / (1.0 - self.layer.rate)
         vals[self.output] = self.xp.multiply(x, self.mask, out=self.out)
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         g = grads[self.output]
         if self.active:
             self.xp.multiply(g, self.mask, out=g)
@@ -214,7 +220,7 @@ class ConcatKernel(Kernel):
     def forward(self, vals: list, training: bool) -> None:
         self.xp.concatenate([vals[slot] for slot in self.inputs], axis=-1, out=vals[self.output])
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         g = grads[self.output]
         for i in range(len(self.inputs)):
             if self.modes[i] is not None:

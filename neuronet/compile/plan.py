@@ -97,10 +97,11 @@ class Plan:
         self.grads = list(self.grad_buffers)
         return [self.grads[slot] for slot in self.graph.outputs]
 
-    def backward(self) -> None:
+    def backward(self, scale: Any = None) -> None:
+        """Backward pass; with `scale`, the weight gradients come out multiplied by it (see `DenseKernel`)."""
         vals, grads = self.vals, self.grads
         for kernel in self.backward_kernels:
-            kernel.backward(vals, grads)
+            kernel.backward(vals, grads, scale)
 
     def penalty(self) -> float:
         return sum(kernel.penalty() for kernel in self.regularized)

@@ -29,18 +29,22 @@ def updater_for(optimizer: Any, variables: List[Any], xp: Any) -> Optional[Any]:
     indices = [optimizer._get_variable_index(v) for v in variables]
     rule = {SGD: _sgd, Adam: _adam, RMSprop: _rmsprop}[type(optimizer)]
 
-    def update(grads: List[Any]) -> None:
-        rule(optimizer, xp, grads, variables, indices, buffers, optimizer._current_learning_rate())
+    def update(grads: List[Any], scale: Any = None) -> None:
+        lr = optimizer._current_learning_rate() if scale is None else scale
+        rule(optimizer, xp, grads, variables, indices, buffers, lr, scale is not None)
         optimizer._iterations.data += 1
 
+    update.prescaled = rule is _sgd  # SGD takes its gradients already multiplied by the learning rate
     return update
 
 
-def _sgd(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float) -> None:
+def _sgd(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
+         prescaled: bool = False) -> None:
     momentums = opt.momentums
     momentum = float(opt.momentum)
     for g, variable, index, buffer in zip(grads, variables, indices, buffers):
-        g *= lr  # `gradient * learning_rate`, in the gradient's own buffer
+        if not prescaled:
+            g *= lr  # `gradient * learning_rate`, in the gradient's own buffer
         w = variable.data
         if not momentums:
             w -= g
@@ -56,7 +60,8 @@ def _sgd(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers
             w += m
 
 
-def _adam(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float) -> None:
+def _adam(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
+         prescaled: bool = False) -> None:
     beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
     t = opt._local_step()
     alpha = lr * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
@@ -78,7 +83,8 @@ def _adam(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffer
         variable.data -= buffer
 
 
-def _rmsprop(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float) -> None:
+def _rmsprop(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
+         prescaled: bool = False) -> None:
     rho = float(opt.rho)
     for g, variable, index, buffer in zip(grads, variables, indices, buffers):
         velocity = opt._velocities[index].data

@@ -24,7 +24,8 @@ def to_array(data: Any, name: str, cast_float: bool = True) -> np.ndarray:
         array = array.astype(backend.floatx())
     if array.ndim == 0:
         raise ValueError(f"`{name}` must have a batch axis. Received a scalar: {array!r}")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    # min and max are NaN/inf when any element is: two passes, without `isfinite`'s full-size boolean temporary
+    if array.dtype.kind == "f" and array.size and not (np.isfinite(array.min()) and np.isfinite(array.max())):
         bad = np.argwhere(~np.isfinite(array.reshape(len(array), -1)))[0][0]
         raise ValueError(f"`{name}` contains NaN or infinite values (first at sample {bad}). Clean or impute the "
                          "data before training: a model trained on them produces NaN.")

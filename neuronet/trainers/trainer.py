@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 import warnings
 from typing import Any, Dict, List, Optional
 
@@ -340,7 +341,7 @@ class Trainer:
                     step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
                 if blas is not None:
                     blas.step_done()
-                loss = step_logs.get("loss") if isinstance(step_logs, dict) else None
+                loss = step_logs.get("loss") if isinstance(step_logs, Mapping) else None
                 if loss is not None and not math.isfinite(float(loss)):
                     self._stop_on_invalid_loss(epoch, step, adapter.steps, float(loss))
                 if batch_hooks and (position == per_execution - 1 or step == adapter.steps - 1
