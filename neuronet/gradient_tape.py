@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, List
 
 from neuronet.autodiff import Tensor, graph
+from neuronet.trainers import threads
 
 
 class GradientTape:
@@ -91,6 +92,7 @@ class GradientTape:
                 totals[i] = None  # TensorFlow gives None for what this tape was not told to watch
             if totals[i] is None and mode == "zero":
                 totals[i] = source.data * 0
+        threads.tape_step_done(wrt)  # a tape loop gets fit's BLAS thread policy (one call per step)
         return _pack(sources, iter(totals))
 
 
@@ -117,5 +119,3 @@ def _pack(structure: Any, values: Any) -> Any:
 
 def _is_namedtuple(value: Any) -> bool:
     return isinstance(value, tuple) and hasattr(value, "_fields")
-
-

@@ -27,8 +27,9 @@ one; above it two threads win 1.3-1.9x on an idle machine and cost little in `pr
 from __future__ import annotations
 
 import contextlib
-import time
 import math
+import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -38,6 +39,7 @@ from typing import Any
 SMALL_MATMUL_FLOPS = 2e8
 
 _UNSET = object()
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _controller: Any = _UNSET  # threadpoolctl.ThreadpoolController, None without threadpoolctl
 
 
@@ -142,46 +144,126 @@ def blas_threads(model_or_weights: Any, batch_size: int, input_shape: Any = None
     return limit_for(flops)
 
 
-class AdaptiveBlasThreads:
-    """Chooses between one BLAS thread and the default by timing the first training steps.
+class LoadMonitor:
+    """CPU time other processes used since the last poll, in cores (from /proc/stat; None where unavailable).
 
-    For small products neither setting always wins: one thread is several times faster on a busy
-    2-core machine, two threads about 1.2x faster on an idle one. So `fit` times windows of
-    `window` steps with each setting (after a warm-up window), keeps the faster, and stays with it
-    for the rest of the call. Large products keep the default; without threadpoolctl nothing happens.
+    A poll reads one line of /proc/stat (about 20 us) and is made at most every `period` seconds.
     """
 
-    def __init__(self, model_or_weights: Any, batch_size: int, window: int = 8) -> None:
+    def __init__(self, period: float = 0.5) -> None:
+        self.period = period
+        self.value: Any = None
+        self._last = self._sample()
+
+    @staticmethod
+    def _sample() -> Any:
+        try:
+            with open("/proc/stat") as stat:
+                ticks = [int(v) for v in stat.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = (sum(ticks) - ticks[3] - ticks[4]) / _CLOCK_TICKS  # all but idle and iowait
+        return busy, time.process_time(), time.perf_counter()
+
+    def poll(self) -> Any:
+        """Other processes' load over the last period (cores), refreshed when `period` has passed."""
+        if self._last is None or time.perf_counter() - self._last[2] < self.period:
+            return self.value
+        now = self._sample()
+        if now is not None:
+            (busy0, own0, t0), (busy1, own1, t1) = self._last, now
+            self.value = max(0.0, ((busy1 - busy0) - (own1 - own0)) / max(t1 - t0, 1e-9))
+            self._last = now
+        return self.value
+
+
+def free_cores(load: Any, cores: int = 0) -> int:
+    """Cores not taken by other processes: a core another process keeps over half busy is taken.
+
+    Example:
+    >>> free_cores(1.0, cores=2), free_cores(0.3, cores=2), free_cores(None, cores=2)
+    (1, 2, 2)
+    """
+    cores = cores or _cpu_count()
+    return cores if load is None else max(1, cores - int(load + 0.5))
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class AdaptiveBlasThreads:
+    """Chooses the BLAS thread count during training, and re-decides it when the machine's load changes.
+
+    Never more threads than free cores (`free_cores`): with another process keeping one of two cores busy,
+    BLAS runs on one thread, whatever the products' size. With free cores, small products time windows of
+    `window` steps with one thread and with the default (after a warm-up window) and keep the faster; large
+    products keep the default. The load is polled every few windows (`LoadMonitor`); a change of the free
+    core count, or `retrial` seconds since the last trial, starts a new trial. Without threadpoolctl nothing
+    happens.
+    """
+
+    def __init__(self, model_or_weights: Any, batch_size: int, window: int = 8, retrial: float = 30.0,
+                 monitor: Any = None) -> None:
         weights = getattr(model_or_weights, "weights", model_or_weights)
         flops = matmul_flops(weights, batch_size)
-        small = 0 < flops and threads_for(flops) == 1
-        self.controller = _get_controller() if small else None
-        # warm-up, then alternate twice so that a change of load midway does not decide alone
-        self.schedule = [1, 1, None, 1, None] if self.controller is not None else []
-        self.window = window
+        self.small = 0 < flops and threads_for(flops) == 1
+        self.controller = _get_controller() if 0 < flops else None
+        self.window, self.retrial = window, retrial
+        self.monitor = monitor if monitor is not None else LoadMonitor()
+        self.cores = _cpu_count()
+        self.free = free_cores(self.monitor.value, self.cores)
         self.times: dict = {1: [], None: []}
         self.choice: Any = None
+        self.schedule: list = []
         self._limiter: Any = None
+        self._current: Any = "unset"
         self._steps = 0
         self._start = 0.0
+        self._decided_at = 0.0
 
     def __enter__(self) -> "AdaptiveBlasThreads":
-        if self.schedule:
-            self._set(self.schedule[0])
-            self._start = time.perf_counter()
+        if self.controller is not None:
+            self._decide()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self._set(None)
 
+    def _decide(self) -> None:
+        """Start a trial (small products, free cores), or settle at once (busy machine, large products)."""
+        self._decided_at = time.perf_counter()
+        self.times = {1: [], None: []}
+        if self.free < 2:
+            self.schedule, self.choice = [], 1  # never two threads on one busy core
+        elif not self.small:
+            self.schedule, self.choice = [], None
+        else:  # warm-up, then alternate twice so that a change of load midway does not decide alone
+            self.schedule = [1, 1, None, 1, None]
+            self._steps = 0
+        self._set(self.schedule[0] if self.schedule else self.choice)
+        self._start = time.perf_counter()
+
     def step_done(self) -> None:
-        """Call after each training step (cheap once the choice is made)."""
-        if not self.schedule:
+        """Call after each training step: a counter, and every `window` steps a clock reading."""
+        if self.controller is None:
             return
         self._steps += 1
         if self._steps % self.window:
             return
         now = time.perf_counter()
+        if self.schedule:
+            self._trial_window(now)
+            return
+        free = free_cores(self.monitor.poll(), self.cores)
+        if free != self.free or now - self._decided_at > self.retrial:
+            self.free = free
+            self._decide()
+
+    def _trial_window(self, now: float) -> None:
         index = self._steps // self.window - 1
         if index > 0:  # window 0 is the warm-up
             self.times[self.schedule[index]].append(now - self._start)
@@ -192,10 +274,30 @@ class AdaptiveBlasThreads:
         self.choice = 1 if min(self.times[1]) <= min(self.times[None]) else None
         self._set(self.choice)
         self.schedule = []
+        self.free = free_cores(self.monitor.poll(), self.cores)
 
     def _set(self, threads: Any) -> None:
+        if threads == self._current:
+            return
+        self._current = threads
         if self._limiter is not None:
             self._limiter.restore_original_limits()
             self._limiter = None
         if threads is not None and self.controller is not None:
             self._limiter = self.controller.limit(limits=threads, user_api="blas")
+
+
+_tape_policy: Any = None
+
+
+def tape_step_done(variables: Any) -> None:
+    """The same policy for hand-written `GradientTape` loops: `GradientTape.gradient` calls this once a step.
+
+    The policy is created on the first call (products sized for batches of 32 from the weights' shapes) and
+    keeps its setting between steps, for the rest of the process.
+    """
+    global _tape_policy
+    if _tape_policy is None:
+        _tape_policy = AdaptiveBlasThreads([getattr(v, "data", v) for v in variables], batch_size=32)
+        _tape_policy.__enter__()
+    _tape_policy.step_done()

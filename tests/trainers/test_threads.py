@@ -109,11 +109,19 @@ def test_small_model_trains_inside_the_limit(two_blas_threads):
     assert set(_blas_threads()) == {2}
 
 
-def test_adaptive_choice_times_both_settings_then_keeps_the_faster(monkeypatch):
-    import numpy as np
+class FakeMonitor:
+    """Other processes' load, set by the test."""
 
-    from neuronet.trainers import threads
+    def __init__(self, value=None):
+        self.value = value
 
+    def poll(self):
+        return self.value
+
+
+@pytest.fixture
+def fake_blas(monkeypatch):
+    """A fake threadpoolctl controller recording the limits set, a fake clock, and two cores."""
     calls = []
 
     class FakeLimiter:
@@ -127,30 +135,68 @@ def test_adaptive_choice_times_both_settings_then_keeps_the_faster(monkeypatch):
         def limit(self, limits, user_api):
             return FakeLimiter(limits)
 
+    clock = {"t": 0.0}
     monkeypatch.setattr(threads, "_get_controller", lambda: FakeController())
-    durations = {1: 5.0, None: 1.0}  # the default setting is faster here
-    state = {"t": 0.0}
+    monkeypatch.setattr(threads.time, "perf_counter", lambda: clock["t"])
+    monkeypatch.setattr(threads, "_cpu_count", lambda: 2)
+    return calls, clock
 
-    def fake_perf_counter():
-        return state["t"]
 
-    monkeypatch.setattr(threads.time, "perf_counter", fake_perf_counter)
-    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=32, window=2) as blas:
-        for step in range(20):
-            current = blas.schedule[min(step // 2, len(blas.schedule) - 1)] if blas.schedule else blas.choice
-            state["t"] += durations[current] / 2
-            blas.step_done()
-    assert blas.choice is None and blas.schedule == []
-    assert len(blas.times[1]) == 2 and len(blas.times[None]) == 2
+def _run(blas, clock, durations, steps):
+    for _ in range(steps):
+        current = blas.schedule[min(blas._steps // blas.window, len(blas.schedule) - 1)] if blas.schedule \
+            else blas.choice
+        clock["t"] += durations[current] / blas.window
+        blas.step_done()
+
+
+def test_adaptive_choice_times_both_settings_then_keeps_the_faster(fake_blas):
+    calls, clock = fake_blas
+    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=32, window=2, monitor=FakeMonitor()) as blas:
+        _run(blas, clock, {1: 5.0, None: 1.0}, 20)  # the default setting is faster here
+        assert blas.choice is None and blas.schedule == []
+        assert len(blas.times[1]) == 2 and len(blas.times[None]) == 2
     assert calls[0] == 1 and calls[-1] == "restore"
 
 
-def test_adaptive_is_a_no_op_for_large_products(monkeypatch):
-    import numpy as np
+def test_adaptive_redecides_when_another_process_takes_a_core(fake_blas):
+    calls, clock = fake_blas
+    monitor = FakeMonitor(0.0)
+    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=32, window=2, monitor=monitor) as blas:
+        _run(blas, clock, {1: 5.0, None: 1.0}, 12)
+        assert blas.choice is None and blas.schedule == []
+        monitor.value = 1.0  # one core now busy elsewhere: two threads would share it
+        _run(blas, clock, {1: 5.0, None: 1.0}, 2)
+        assert blas.choice == 1 and blas.schedule == [] and calls[-1] == 1
+        monitor.value = 0.0  # the core is free again: a new trial
+        _run(blas, clock, {1: 1.0, None: 5.0}, 2)
+        assert blas.schedule
+        _run(blas, clock, {1: 1.0, None: 5.0}, 12)
+        assert blas.choice == 1 and blas.schedule == []
 
-    from neuronet.trainers import threads
 
-    blas = threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=4096)
-    assert blas.schedule == [] and blas.controller is None
-    with blas:
-        blas.step_done()
+def test_large_products_keep_the_default_unless_a_core_is_busy(fake_blas):
+    calls, clock = fake_blas
+    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=4096, monitor=FakeMonitor(0.0)) as blas:
+        assert blas.schedule == [] and blas.choice is None and calls == []
+    with threads.AdaptiveBlasThreads([np.zeros((784, 300))], batch_size=4096, monitor=FakeMonitor(1.2)) as blas:
+        assert blas.choice == 1 and calls == [1]
+
+
+def test_load_monitor_counts_other_processes_only():
+    monitor = threads.LoadMonitor(period=0.0)
+    value = monitor.poll()
+    assert value is None or value >= 0.0
+    assert threads.free_cores(1.6, cores=2) == 1 and threads.free_cores(0.2, cores=4) == 4
+
+
+def test_gradient_tape_loop_gets_the_policy(monkeypatch):
+    seen = []
+    monkeypatch.setattr(threads, "tape_step_done", lambda variables: seen.append(len(variables)))
+    model = _mlp(8, 30, 1)
+    x = np.ones((4, 8), dtype="float32")
+    for _ in range(3):
+        with keras.GradientTape() as tape:
+            loss = keras.ops.mean(model(x) ** 2)
+        tape.gradient(loss, model.trainable_weights)
+    assert seen == [4, 4, 4]
