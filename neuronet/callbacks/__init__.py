@@ -1,15 +1,29 @@
-"""`keras.callbacks`."""
+"""`keras.callbacks`.
+
+`fit` needs only `Callback`, `CallbackList`, `History` and `ProgbarLogger`; the other callbacks (and what
+they import: saving, csv, json, urllib) load on first use, so that `import neuronet` stays fast.
+"""
+import importlib as _importlib
+
 from neuronet.callbacks.callback import Callback  # noqa: F401
 from neuronet.callbacks.callback_list import CallbackList  # noqa: F401
 from neuronet.callbacks.history import History  # noqa: F401
 from neuronet.callbacks.progbar_logger import ProgbarLogger  # noqa: F401
-from neuronet.callbacks.backup_and_restore import BackupAndRestore  # noqa: F401
-from neuronet.callbacks.csv_logger import CSVLogger  # noqa: F401
-from neuronet.callbacks.early_stopping import EarlyStopping  # noqa: F401
-from neuronet.callbacks.lambda_callback import LambdaCallback  # noqa: F401
-from neuronet.callbacks.learning_rate_scheduler import LearningRateScheduler  # noqa: F401
-from neuronet.callbacks.model_checkpoint import ModelCheckpoint  # noqa: F401
-from neuronet.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau  # noqa: F401
-from neuronet.callbacks.remote_monitor import RemoteMonitor  # noqa: F401
-from neuronet.callbacks.tensorboard import TensorBoard  # noqa: F401
-from neuronet.callbacks.terminate_on_nan import TerminateOnNaN  # noqa: F401
+
+_LAZY = {"BackupAndRestore": "backup_and_restore", "CSVLogger": "csv_logger", "EarlyStopping": "early_stopping",
+         "LambdaCallback": "lambda_callback", "LearningRateScheduler": "learning_rate_scheduler",
+         "ModelCheckpoint": "model_checkpoint", "ReduceLROnPlateau": "reduce_lr_on_plateau",
+         "RemoteMonitor": "remote_monitor", "TensorBoard": "tensorboard", "TerminateOnNaN": "terminate_on_nan"}
+__all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(f"neuronet.callbacks.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'neuronet.callbacks' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

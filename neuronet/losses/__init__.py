@@ -1,7 +1,6 @@
 """`keras.losses`: loss functions, `Loss` classes, and `get`/`serialize`/`deserialize`."""
 from __future__ import annotations
 
-import difflib
 import inspect
 from typing import Any, Optional
 
@@ -109,6 +108,8 @@ def get(identifier: Any) -> Any:
 
 
 def _unknown(kind: str, name: Any, lookup: dict) -> str:
+    import difflib  # only for the error message
+
     close = difflib.get_close_matches(str(name), list(lookup), n=1, cutoff=0.5)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return (f"Could not interpret {kind} identifier: {name!r}.{hint} Expected one of: "

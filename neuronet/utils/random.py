@@ -6,7 +6,7 @@ from typing import Optional
 
 import numpy as np
 
-_generator = np.random.default_rng()
+_generator: Optional[np.random.Generator] = None  # created on first use: `import numpy.random` costs ~10 ms
 
 
 def set_random_seed(seed: int) -> None:
@@ -21,4 +21,9 @@ def set_random_seed(seed: int) -> None:
 
 def generator(seed: Optional[int] = None) -> np.random.Generator:
     """The global generator, or a fresh one for an explicit `seed`."""
-    return _generator if seed is None else np.random.default_rng(seed)
+    global _generator
+    if seed is not None:
+        return np.random.default_rng(seed)
+    if _generator is None:
+        _generator = np.random.default_rng()
+    return _generator
