@@ -163,7 +163,7 @@ class LoadMonitor:
         except (OSError, ValueError):
             return None
         busy = (sum(ticks) - ticks[3] - ticks[4]) / _CLOCK_TICKS  # all but idle and iowait
-        return busy, time.process_time(), time.perf_counter()
+        return busy, _own_cpu_seconds(), time.perf_counter()
 
     def poll(self) -> Any:
         """Other processes' load over the last period (cores), refreshed when `period` has passed."""
@@ -175,6 +175,12 @@ class LoadMonitor:
             self.value = max(0.0, ((busy1 - busy0) - (own1 - own0)) / max(t1 - t0, 1e-9))
             self._last = now
         return self.value
+
+
+def _own_cpu_seconds() -> float:
+    """This process's CPU time: `os.times()` (about 1 us; `time.process_time()` can take milliseconds)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def free_cores(load: Any, cores: int = 0) -> int:
@@ -226,6 +232,11 @@ class AdaptiveBlasThreads:
         self._decided_at = 0.0
 
     def __enter__(self) -> "AdaptiveBlasThreads":
+        global _tape_policy
+        if _tape_policy is not None and _tape_policy is not self:
+            # a GradientTape loop ran before: give its limit back, so that "default" means the default here
+            _tape_policy.__exit__()
+            _tape_policy = None
         if self.controller is not None:
             self._decide()
         return self
