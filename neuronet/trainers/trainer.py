@@ -409,10 +409,10 @@ class Trainer:
         callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=steps_total)
         progbar = Progbar(steps_total, verbose=level) if level else None
         callback_list.on_test_begin()
-        self._compiled_step = self._step_runner()
+        outer, self._compiled_step = getattr(self, "_compiled_step", None), self._step_runner()
         with threads.blas_threads(self, batch_size):
             logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
-        self._compiled_step = None
+        self._compiled_step = outer  # a fit calling evaluate (from a callback) keeps its own plans
         callback_list.on_test_end(logs)
         if progbar is not None:
             progbar.update(steps_total, list(logs.items()), finalize=True)
