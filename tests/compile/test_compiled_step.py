@@ -9,8 +9,8 @@ from neuronet import compile as compile_module
 from neuronet.utils import random as nn_random
 
 RNG = np.random.default_rng(7)
-X_IMG = RNG.random((250, 6, 6), dtype=np.float32)  # 250 rows at batch 32: a last batch of 26 gets its own plan
-Y_CLS = RNG.integers(0, 4, 250)
+X_IMG = RNG.random((250, 28, 28), dtype=np.float32)  # 250 rows at batch 32: a last batch of 26 gets its own plan
+Y_CLS = RNG.integers(0, 10, 250)
 X_REG = RNG.normal(size=(250, 8)).astype("float32")
 Y_REG = (X_REG[:, :1] * 2 + X_REG[:, 1:2] ** 2).astype("float32").ravel()
 
@@ -35,9 +35,10 @@ def _assert_same(eager, compiled, rtol=1e-5, atol=1e-6):
 
 def _classifier(optimizer):
     def build(jit):
-        model = keras.Sequential([keras.Input((6, 6)), keras.layers.Flatten(),
-                                  keras.layers.Dense(20, activation="relu"), keras.layers.Dense(12, activation="relu"),
-                                  keras.layers.Dense(4, activation="softmax")])
+        # the chapter's Fashion-MNIST classifier
+        model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                                  keras.layers.Dense(300, activation="relu"), keras.layers.Dense(100, activation="relu"),
+                                  keras.layers.Dense(10, activation="softmax")])
         model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer(), metrics=["accuracy"],
                       jit_compile=jit)
         return model
@@ -57,6 +58,16 @@ def test_classifier_matches_eager(optimizer):
     np.testing.assert_allclose(compiled[0].predict(X_IMG, verbose=0), eager[0].predict(X_IMG, verbose=0), rtol=1e-5)
 
 
+def test_chapter_housing_regressor_matches_eager():
+    def build(jit):
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(30, activation="relu"), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.01), jit_compile=jit)
+        return model
+    eager, compiled = _train_both(build, X_REG, Y_REG, validation_split=0.1)
+    _assert_same(eager, compiled)
+    np.testing.assert_allclose(compiled[0].predict(X_REG, verbose=0), eager[0].predict(X_REG, verbose=0), rtol=1e-5)
+
+
 def test_regressor_with_class_and_sample_weights_dropout_and_regularizers():
     def build(jit):
         model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(30, activation="relu",
@@ -68,7 +79,7 @@ def test_regressor_with_class_and_sample_weights_dropout_and_regularizers():
     weights = RNG.random(250).astype("float32")
     _assert_same(*_train_both(build, X_REG, Y_REG, sample_weight=weights, validation_split=0.2))
     classes = _classifier(lambda: keras.optimizers.Adam(0.01))
-    _assert_same(*_train_both(classes, X_IMG, Y_CLS, class_weight={0: 1.0, 1: 2.0, 2: 0.5, 3: 1.0}))
+    _assert_same(*_train_both(classes, X_IMG, Y_CLS, class_weight={k: 1.0 + k / 10 for k in range(10)}))
 
 
 def _wide_and_deep(jit):
