@@ -103,6 +103,8 @@ def limit_for(flops: float) -> AbstractContextManager[Any]:
     once around a whole loop (about 10 us; 0.1 ms right after multi-threaded BLAS work), never per step.
     """
     threads = threads_for(flops)
+    if threads is None and 0 < flops and free_cores(shared_monitor().poll()) < 2:
+        threads = 1  # large products, but another process keeps a core busy: never two threads on it
     controller = _get_controller() if threads is not None else None
     if controller is None:
         return contextlib.nullcontext()
@@ -183,6 +185,21 @@ def _own_cpu_seconds() -> float:
     return times.user + times.system
 
 
+_shared_monitor: Any = None
+
+
+def shared_monitor() -> LoadMonitor:
+    """The process's load monitor, shared by every fit, evaluate and predict so that each starts from a
+    recent reading. The first call samples twice, 50 ms apart (once per process)."""
+    global _shared_monitor
+    if _shared_monitor is None:
+        _shared_monitor = LoadMonitor(period=0.05)
+        time.sleep(0.05)
+        _shared_monitor.poll()
+        _shared_monitor.period = 0.5
+    return _shared_monitor
+
+
 def free_cores(load: Any, cores: int = 0) -> int:
     """Cores not taken by other processes: a core another process keeps over half busy is taken.
 
@@ -219,9 +236,9 @@ class AdaptiveBlasThreads:
         self.small = 0 < flops and threads_for(flops) == 1
         self.controller = _get_controller() if 0 < flops else None
         self.window, self.retrial = window, retrial
-        self.monitor = monitor if monitor is not None else LoadMonitor()
+        self.monitor = monitor if monitor is not None else shared_monitor()
         self.cores = _cpu_count()
-        self.free = free_cores(self.monitor.value, self.cores)
+        self.free = free_cores(self.monitor.poll(), self.cores) if self.controller is not None else self.cores
         self.times: dict = {1: [], None: []}
         self.choice: Any = None
         self.schedule: list = []

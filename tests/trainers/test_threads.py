@@ -19,10 +19,21 @@ def fresh_controller(monkeypatch):
     monkeypatch.setattr(threads, "_controller", threads._UNSET)
 
 
+class _Idle:
+    """A load monitor reporting no other process (the tests must not depend on the machine's load)."""
+
+    value = 0.0
+
+    def poll(self):
+        return self.value
+
+
 @pytest.fixture
-def two_blas_threads(fresh_controller):
+def two_blas_threads(fresh_controller, monkeypatch):
     """Run with a known default of 2 BLAS threads, so that a limit to 1 is visible on any machine."""
     assert _blas_threads(), "threadpoolctl found no BLAS library behind NumPy"
+    monkeypatch.setattr(threads, "_shared_monitor", _Idle())
+    monkeypatch.setattr(threads, "_cpu_count", lambda: 2)
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
         yield
 
@@ -70,6 +81,13 @@ def test_large_products_keep_the_default(two_blas_threads):
         assert set(_blas_threads()) == {2}
     with threads.limit_for(threads.SMALL_MATMUL_FLOPS * 10):
         assert set(_blas_threads()) == {2}
+
+
+def test_large_products_get_one_thread_when_a_core_is_busy(two_blas_threads):
+    threads._shared_monitor.value = 1.0  # another process keeps one of the two cores busy
+    with threads.blas_threads(_mlp(784, 300, 10), batch_size=10_000):
+        assert set(_blas_threads()) == {1}
+    assert set(_blas_threads()) == {2}
 
 
 def test_limit_applies_on_enter_not_on_creation(two_blas_threads):
