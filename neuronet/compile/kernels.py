@@ -240,7 +240,7 @@ class AffineKernel(Kernel):
         self.xp.multiply(x, self.scale, out=out)
         out += offset
 
-    def backward(self, vals: list, grads: list) -> None:
+    def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         g = grads[self.output]
         if self.modes[0] is not None:
             self.give(grads, 0, g * self.scale)
