@@ -5,7 +5,8 @@ import sys
 LAZY = ["neuronet.saving", "neuronet.callbacks.early_stopping", "neuronet.callbacks.tensorboard",
         "neuronet.callbacks.model_checkpoint", "neuronet.tuners", "neuronet.wrappers", "neuronet.datasets",
         "neuronet.utils.plotting", "neuronet.models.cloning", "neuronet.compile", "numpy.random", "json", "csv",
-        "difflib"]
+        "difflib", "neuronet.layers.normalization.batch_normalization", "neuronet.layers.preprocessing.normalization",
+        "neuronet.layers.core.lambda_layer"]
 
 
 def _loaded_after(code: str) -> set:

@@ -1,22 +1,37 @@
-"""`keras.layers`."""
+"""`keras.layers`.
+
+The layers a plain `Sequential` + `fit` uses load with neuronet; the others (normalization, preprocessing,
+reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that importing stays fast.
+"""
+import importlib as _importlib
+
 from neuronet.layers.core.activation import Activation  # noqa: F401
 from neuronet.layers.core.dense import Dense  # noqa: F401
-from neuronet.layers.core.identity import Identity  # noqa: F401
 from neuronet.layers.core.input_layer import Input, InputLayer  # noqa: F401
-from neuronet.layers.core.lambda_layer import Lambda  # noqa: F401
 from neuronet.layers.layer import Layer  # noqa: F401
-from neuronet.layers.merging.concatenate import Concatenate, concatenate  # noqa: F401
-from neuronet.layers.merging.merge_layers import (  # noqa: F401
-    Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
-)
-from neuronet.layers.normalization.batch_normalization import BatchNormalization  # noqa: F401
-from neuronet.layers.normalization.layer_normalization import LayerNormalization  # noqa: F401
-from neuronet.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: F401
-from neuronet.layers.preprocessing.discretization import Discretization  # noqa: F401
-from neuronet.layers.preprocessing.normalization import Normalization  # noqa: F401
-from neuronet.layers.preprocessing.preprocessing_layer import PreprocessingLayer  # noqa: F401
-from neuronet.layers.preprocessing.rescaling import Rescaling  # noqa: F401
 from neuronet.layers.regularization.dropout import Dropout  # noqa: F401
 from neuronet.layers.reshaping.flatten import Flatten  # noqa: F401
-from neuronet.layers.reshaping.repeat_vector import RepeatVector  # noqa: F401
-from neuronet.layers.reshaping.reshape import Reshape  # noqa: F401
+
+_LAZY = {
+    "Identity": "core.identity", "Lambda": "core.lambda_layer",
+    "Concatenate": "merging.concatenate", "concatenate": "merging.concatenate",
+    **{name: "merging.merge_layers" for name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract",
+                                                  "add", "average", "maximum", "minimum", "multiply", "subtract")},
+    "BatchNormalization": "normalization.batch_normalization",
+    "LayerNormalization": "normalization.layer_normalization",
+    "CategoryEncoding": "preprocessing.category_encoding", "Discretization": "preprocessing.discretization",
+    "Normalization": "preprocessing.normalization", "PreprocessingLayer": "preprocessing.preprocessing_layer",
+    "Rescaling": "preprocessing.rescaling", "RepeatVector": "reshaping.repeat_vector", "Reshape": "reshaping.reshape",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(f"neuronet.layers.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'neuronet.layers' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
