@@ -52,6 +52,7 @@ class CompiledStep:
         self.predict_ok = self._check_steps(model, ("predict_step",), Trainer)
         self.single_input, self.single_output = len(traced.inputs) == 1, len(traced.outputs) == 1
         self.plans: Dict[Any, Plan] = {}
+        self.predict_plans: Dict[Any, Plan] = {}  # by input shape: the lookup of every predict batch
         self.scratch: Dict[str, Any] = {}
         kernels = [op.layer.kernel for op in traced.ops if op.kind == "dense"]
         self.dtype = kernels[0].dtype if kernels else backend.floatx()
@@ -196,7 +197,11 @@ class CompiledStep:
     def predict(self, x: Any) -> List[Any]:
         """The outputs for one batch, as new arrays."""
         inputs = self._inputs(x)
-        plan = self._plan(inputs, False)
+        plan = self.predict_plans.get(inputs[0].shape) if self.single_input else None
+        if plan is None:
+            plan = self._plan(inputs, False)
+            if self.single_input:
+                self.predict_plans[inputs[0].shape] = plan
         return [out.copy() for out in plan.forward(inputs, training=False)]
 
 

@@ -434,13 +434,16 @@ class Trainer:
         outputs: List[list] = []
         compiled = self._step_runner()
         compiled = compiled if compiled is not None and compiled.predict_ok else None
+        hooks = callback_list.wants_batch_hooks("predict")
         with no_grad(), threads.blas_threads(self, batch_size):
             for step, xb, _, _ in adapter:
+                if compiled is not None and not hooks:
+                    outputs.append(compiled.predict(xb))  # the per-batch hot path: nothing else to do
+                    continue
                 callback_list.on_predict_batch_begin(step)
                 if compiled is not None:
                     outputs.append(compiled.predict(xb))
-                    batch_out = self._pack_outputs(outputs[-1])
-                    callback_list.on_predict_batch_end(step, {"outputs": batch_out})
+                    callback_list.on_predict_batch_end(step, {"outputs": self._pack_outputs(outputs[-1])})
                     continue
                 batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
                 outputs.append([backend.to_numpy(o) for o in self._outputs_list(batch_out)])  # to the host

@@ -169,3 +169,16 @@ def test_normalization_and_rescaling_are_traced_and_match_eager():
     eager, compiled = _train_both(build, x_raw, Y_REG)
     _assert_same(eager, compiled)
     np.testing.assert_allclose(compiled[0].predict(x_raw, verbose=0), eager[0].predict(x_raw, verbose=0), rtol=1e-5)
+
+
+def test_compiled_predict_calls_batch_hooks_with_the_outputs():
+    model = _classifier(lambda: keras.optimizers.SGD(0.05))("auto")
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            seen.append(logs["outputs"].shape)
+
+    out = model.predict(X_IMG[:40], batch_size=32, verbose=0, callbacks=[Watch()])
+    assert seen == [(32, 10), (8, 10)]
+    np.testing.assert_allclose(out, model.predict(X_IMG[:40], batch_size=32, verbose=0))
