@@ -373,7 +373,17 @@ LAYER_CONFIGS = {
                                           "kernel_initializer": "he_normal", "kernel_regularizer": "l2"}],
     "Dropout": [{"rate": 0.3, "name": "drop", "seed": 3}], "Flatten": [{"name": "flat"}],
     "Activation": [{"activation": "tanh", "name": "act"}], "Concatenate": [{"axis": -1, "name": "cat"}],
-    "Add": [{"name": "add"}],
+    "Add": [{"name": "add"}], "Average": [{"name": "avg"}], "Maximum": [{"name": "max"}],
+    "Minimum": [{"name": "min"}], "Multiply": [{"name": "mul"}], "Subtract": [{"name": "sub"}],
+    "BatchNormalization": [{"name": "bn"}, {"name": "bn2", "momentum": 0.9, "epsilon": 1e-3, "center": False,
+                                            "scale": False, "axis": 1}],
+    "LayerNormalization": [{"name": "ln"}, {"name": "ln2", "epsilon": 1e-5, "axis": [1, 2], "center": False}],
+    "Normalization": [{"name": "norm"}, {"name": "norm2", "axis": None}],
+    "Rescaling": [{"scale": 1 / 255, "offset": -0.5, "name": "rescale"}],
+    "Reshape": [{"target_shape": [2, -1], "name": "reshape"}], "RepeatVector": [{"n": 3, "name": "repeat"}],
+    "Identity": [{"name": "ident"}], "Discretization": [{"bin_boundaries": [0.0, 1.0], "name": "disc"}],
+    "CategoryEncoding": [{"num_tokens": 4, "output_mode": "one_hot", "name": "enc"}],
+    "InputLayer": [{"shape": [3], "name": "in"}],
 }
 
 

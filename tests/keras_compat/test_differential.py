@@ -15,6 +15,7 @@ import pytest
 
 import neuronet
 from neuronet.autodiff import Tensor, graph, primitives
+from neuronet.layers import layer as layer_module
 
 from tests.keras_compat import differential
 
@@ -39,8 +40,9 @@ DIVERGENCES = {
     "losses.CategoricalCrossentropy[rank-3 loss, per-sample weights (n,)]":
         "Keras refuses (n,) weights on a rank-3 loss its docs allow; neuronet weighs along the batch axis",
 }
-# Keys Keras 3 writes for features neuronet does not have, at the values that leave them unused.
-INERT_KERAS_KEYS = {"quantization_config": None}
+# Keys Keras 3 writes for features neuronet does not have, at the values that leave them unused (LayerNormalization
+# leaves out `rms_scaling: False` because tf.keras 2 refuses the key in .h5 files).
+INERT_KERAS_KEYS = {**layer_module.INERT_KERAS_KEYS, "rms_scaling": False}
 
 
 def value_and_grad(fn, x, cotangent):
@@ -164,6 +166,17 @@ def test_every_public_name_has_a_differential_case(module_name):
     missing = sorted(name for name, obj in public_names(module_name) if id(obj) not in covered)
     assert not missing, (f"neuronet.{module_name} names without a differential case: {missing}. Add them to "
                          "tools/make_keras_reference.py and run it with real Keras.")
+
+
+# Layers without a config of Keras's kind: base classes, and Lambda (its config holds code, never loaded here).
+LAYERS_WITHOUT_CONFIG_CASE = {"Layer", "PreprocessingLayer", "Lambda"}
+
+
+def test_every_public_layer_has_a_config_case():
+    covered = {c["name"] for c in CASES if c["module"] == "layers" and c["kind"] == "config"}
+    public = {name for name, obj in vars(neuronet.layers).items() if inspect.isclass(obj)}
+    missing = sorted(public - covered - LAYERS_WITHOUT_CONFIG_CASE)
+    assert not missing, f"neuronet.layers classes without a get_config() case: {missing}"
 
 
 def test_the_suite_is_large_and_agrees():

@@ -66,5 +66,5 @@ class CategoryEncoding(Layer):
         return shape[:-1] + (self.num_tokens,)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode,
-                "sparse": self.sparse}
+        # Keras 3 writes no "sparse" key (always False here).
+        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode}

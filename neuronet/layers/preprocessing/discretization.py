@@ -108,5 +108,7 @@ class Discretization(PreprocessingLayer):
         return layer
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
+        config = {k: v for k, v in super().get_config().items() if k != "trainable"}  # Keras 3 writes none,
+        config["dtype"] = self.dtype  # and the dtype's name, not a DTypePolicy
+        return {**config, "bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
                 "epsilon": self.epsilon, "output_mode": self.output_mode, "sparse": self.sparse}
