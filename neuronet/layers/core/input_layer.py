@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from neuronet import backend
-from neuronet.layers.layer import Layer
+from neuronet.layers.layer import Layer, without_inert_keys
 from neuronet.layers.symbolic import KerasTensor
 
 
@@ -44,9 +44,10 @@ class InputLayer(Layer):
 
     @classmethod
     def from_config(cls, config: dict) -> "InputLayer":
-        config = dict(config)
-        config.pop("sparse", None)
-        config.pop("ragged", None)
+        config = without_inert_keys(config)  # Keras 3's `ragged`/`optional` at False
+        if config.pop("sparse", False):
+            raise ValueError(f"InputLayer {config.get('name')!r}: sparse inputs are not supported by neuronet. "
+                             "Received: sparse=True")
         return cls(**config)
 
 
