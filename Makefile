@@ -32,7 +32,7 @@ train: install
 	$(VENV_PYTHON) examples/fashion_mnist.py
 
 test: install-test
-	$(VENV_PYTHON) -m pytest -q
+	$(VENV_PYTHON) -m pytest -q --strict-arrays
 
 benchmark: install
 	$(VENV_PYTHON) benchmarks/bench_training.py

@@ -76,3 +76,38 @@ def _doctest_names(doctest_namespace):
 
     doctest_namespace["np"] = np
     doctest_namespace["keras"] = neuronet
+
+
+# The strict array backend (NumPy arrays that refuse to meet NumPy implicitly, as CuPy's do) finds on a CPU the
+# places that would leak a device array to the host, or a host array into device math, on a GPU.
+STRICT_DIRS = ("tests/trainers", "tests/models", "tests/saving", "tests/callbacks", "tests/metrics")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--strict-arrays", action="store_true",
+                     help=f"run the tests in {', '.join(STRICT_DIRS)} a second time on the strict array backend")
+
+
+def pytest_generate_tests(metafunc):
+    if not metafunc.config.getoption("--strict-arrays") or "_array_backend" not in metafunc.fixturenames:
+        return
+    relative = pathlib.Path(metafunc.definition.path).resolve().relative_to(metafunc.config.rootpath).as_posix()
+    if relative.startswith(tuple(d + "/" for d in STRICT_DIRS)):
+        metafunc.parametrize("_array_backend", ["numpy", "strict"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _array_backend(request):
+    """The backend a test runs on: the default one, or the `--strict-arrays` parameter."""
+    import neuronet
+
+    name = getattr(request, "param", None)
+    if name is None:
+        yield
+        return
+    previous = neuronet.backend.backend()
+    neuronet.backend.set_backend(name)
+    try:
+        yield
+    finally:
+        neuronet.backend.set_backend(previous)

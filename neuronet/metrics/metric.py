@@ -12,7 +12,7 @@ from typing import Any, Optional
 import numpy as np
 
 from neuronet import backend
-from neuronet.autodiff import no_grad
+from neuronet.autodiff import Tensor, no_grad
 from neuronet.losses.loss import squeeze_or_expand_to_same_rank
 from neuronet.utils import naming
 from neuronet.variables import Variable
@@ -54,6 +54,10 @@ def _returns_scalar_result(result: Any) -> Any:
 
     wrapped.__doc__, wrapped.__name__, wrapped.__wrapped__ = result.__doc__, "result", result
     return wrapped
+
+
+def _on_device(x: Any) -> Any:
+    return x if isinstance(x, Tensor) else backend.asarray(x)
 
 
 class Metric:
@@ -240,6 +244,8 @@ class MeanMetricWrapper(Mean):
             y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
             if y_true.ndim == 1 and y_pred.ndim == 1:
                 y_true, y_pred = y_true[:, None], y_pred[:, None]
+        # As Keras casts them: `fn` gets device arrays (or the Tensors it was given), never host arrays.
+        y_true, y_pred = _on_device(y_true), _on_device(y_pred)
         with no_grad():
             values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(to_numpy(values), sample_weight=sample_weight)

@@ -18,7 +18,7 @@ def _result(value):
 
 def _steps(step):
     """The step(s) as float64: accepts ints, arrays, and Variables such as `optimizer.iterations`."""
-    return np.asarray(getattr(step, "data", step), dtype="float64")
+    return backend.to_numpy(step).astype("float64")  # the step count comes to the host (one scalar)
 
 
 def _check_decay_steps(name, value):

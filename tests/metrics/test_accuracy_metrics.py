@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronet import losses, metrics
+from neuronet import backend, losses, metrics
 from neuronet.autodiff import Tensor
 
 
@@ -51,8 +51,8 @@ def test_binary_accuracy_threshold_and_column_vs_flat_labels():
 
 def test_accepts_tensors_and_float32():
     m = metrics.CategoricalAccuracy()
-    y_pred = Tensor(np.array([[0.2, 0.8], [0.6, 0.4]], "float32"), requires_grad=True)
-    m.update_state(Tensor(np.array([[0.0, 1.0], [0.0, 1.0]], "float32")), y_pred)
+    y_pred = Tensor(backend.asarray([[0.2, 0.8], [0.6, 0.4]], "float32"), requires_grad=True)
+    m.update_state(Tensor(backend.asarray([[0.0, 1.0], [0.0, 1.0]], "float32")), y_pred)
     assert m.result() == 0.5
 
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from neuronet import losses, metrics, ops
+from neuronet import backend, losses, metrics, ops
 from neuronet.autodiff import Tensor
 
 
@@ -39,7 +39,7 @@ def test_result_is_a_float32_scalar_with_numpy_as_in_keras_and_state_is_variable
 
 def test_mean_metric_wrapper_with_a_loss_function_records_no_graph():
     m = metrics.MeanMetricWrapper(losses.binary_crossentropy, name="bce")
-    y_pred = Tensor(np.array([[0.9], [0.2]], "float32"), requires_grad=True)
+    y_pred = Tensor(backend.asarray([[0.9], [0.2]], "float32"), requires_grad=True)
     m.update_state(np.array([[1.0], [0.0]]), y_pred)
     expected = float(losses.BinaryCrossentropy()(np.array([[1.0], [0.0]]), y_pred))
     assert m.result() == pytest.approx(expected, rel=1e-6)
