@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from neuronet import backend
 from neuronet.autodiff.graph import grad
 from neuronet.autodiff.tensor import Tensor
 
@@ -24,14 +25,16 @@ def check_grads(fn: Callable[..., Any], *arrays: Any, eps: float = 1e-6, rtol: f
     rng = np.random.default_rng(seed)
     arrays = tuple(np.asarray(a) if not np.isscalar(a) else a for a in arrays)
 
-    def value(*xs: Any) -> np.ndarray:
-        out = fn(*xs, **kwargs)
-        return np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64)
+    def device(xs: Any) -> list:  # the inputs are perturbed on the host, and the function runs on the device
+        return [backend.asarray(x) if isinstance(x, np.ndarray) else x for x in xs]
 
-    tensors = [Tensor(a, requires_grad=_is_float(a)) for a in arrays]
+    def value(*xs: Any) -> np.ndarray:
+        return backend.to_numpy(fn(*device(xs), **kwargs)).astype(np.float64)
+
+    tensors = [Tensor(d, requires_grad=_is_float(a)) for a, d in zip(arrays, device(arrays))]
     out = fn(*tensors, **kwargs)
-    u = rng.standard_normal(np.shape(out.data))
-    grads = grad(out, tensors, output_gradient=u.astype(out.data.dtype))
+    u = rng.standard_normal(out.shape)
+    grads = grad(out, tensors, output_gradient=backend.asarray(u.astype(out.dtype)))
     for i, a in enumerate(arrays):
         if not _is_float(a):
             continue
@@ -41,7 +44,7 @@ def check_grads(fn: Callable[..., Any], *arrays: Any, eps: float = 1e-6, rtol: f
         plus[i] = a + eps * v
         minus[i] = a - eps * v
         numeric = float(np.sum(u * (value(*plus) - value(*minus)) / (2 * eps)))
-        analytic = 0.0 if grads[i] is None else float(np.sum(np.asarray(grads[i]) * v))
+        analytic = 0.0 if grads[i] is None else float(np.sum(backend.to_numpy(grads[i]) * v))
         if not np.isclose(analytic, numeric, rtol=rtol, atol=atol):
             name = getattr(fn, "__name__", repr(fn))
             raise AssertionError(

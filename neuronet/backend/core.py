@@ -88,6 +88,16 @@ def to_numpy(x: Any) -> np.ndarray:
 convert_to_numpy = to_numpy
 
 
+def scatter_add(out: Any, index: Any, values: Any) -> None:
+    """`out[index] += values` in place, repeated indices accumulating (`np.add.at`; `cupyx.scatter_add` on CuPy)."""
+    if _BACKEND == "cupy":
+        import cupyx
+
+        cupyx.scatter_add(out, index, values)
+    else:
+        xp.add.at(out, index, values)
+
+
 def standardize_dtype(dtype: Any) -> str:
     """A dtype's canonical name: `standardize_dtype(np.float32) == "float32"` (Keras's `standardize_dtype`)."""
     return np.dtype(dtype).name

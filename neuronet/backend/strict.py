@@ -71,12 +71,28 @@ def _function(name: str, fn: Callable) -> Callable:
     return call
 
 
+class _Ufunc:
+    """A NumPy ufunc, wrapped: calls and its methods (`at`, `reduce`, `outer`, ...) take strict arrays."""
+
+    def __init__(self, ufunc: np.ufunc) -> None:
+        self._ufunc = ufunc
+        self.__name__ = ufunc.__name__
+        self._call = _function(ufunc.__name__, ufunc)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._ufunc, name)
+        return _function(name, value) if callable(value) else value
+
+
 def __getattr__(name: str) -> Any:
     """`strict.exp`, `strict.zeros`, ...: NumPy's function of that name, wrapped; types and constants as they are."""
     target = getattr(np, name)
     if isinstance(target, type) or not callable(target):
         return target
-    wrapped = _function(name, target)
+    wrapped = _Ufunc(target) if isinstance(target, np.ufunc) else _function(name, target)
     globals()[name] = wrapped  # looked up once
     return wrapped
 

@@ -61,26 +61,27 @@ def _check_layer_gradient(layer_cls: type, init_kwargs: dict, input_shape: tuple
         rng = np.random.default_rng(1)
         layer = layer_cls(**init_kwargs)
         many = isinstance(input_shape, list)
-        xs = [Tensor(rng.uniform(-1, 1, size=s), requires_grad=True) for s in (input_shape if many else [input_shape])]
+        shapes = input_shape if many else [input_shape]
+        xs = [Tensor(backend.asarray(rng.uniform(-1, 1, size=s)), requires_grad=True) for s in shapes]
 
         def run() -> np.ndarray:
             with no_grad():
-                return np.asarray(layer([x.data for x in xs] if many else xs[0].data).data)
+                return backend.to_numpy(layer([x.data for x in xs] if many else xs[0].data))
 
         out = layer(xs if many else xs[0])
         u = rng.standard_normal(out.shape)
         params = xs + layer.trainable_weights
-        analytic = grad(out, params, output_gradient=u)
+        analytic = grad(out, params, output_gradient=backend.asarray(u))
         for i, (param, g) in enumerate(zip(params, analytic)):
             v = rng.standard_normal(param.shape)
             original = param.data.copy()
             values = []
             for sign in (1, -1):
-                param.data = original + sign * eps * v
+                param.data = original + backend.asarray(sign * eps * v)
                 values.append(run())
             param.data = original
             numeric = float(np.sum(u * (values[0] - values[1])) / (2 * eps))
-            got = 0.0 if g is None else float(np.sum(g * v))
+            got = 0.0 if g is None else float(np.sum(backend.to_numpy(g) * v))
             what = f"input {i}" if i < len(xs) else layer.trainable_weights[i - len(xs)].path
             assert np.isclose(got, numeric, rtol=1e-5, atol=1e-7), (
                 f"{layer_cls.__name__}: gradient w.r.t. {what} is {got}, finite differences give {numeric}")

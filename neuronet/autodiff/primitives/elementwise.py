@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from neuronet.autodiff.graph import primitive, unbroadcast
-from neuronet.backend import get_array_module
+from neuronet.backend import backend, get_array_module
 
 
 def _shape(x: Any) -> tuple:
@@ -125,7 +125,10 @@ def erf(x: Any) -> tuple:
 
 def _erf(x: Any, xp: Any) -> Any:
     try:
-        from scipy import special  # optional: fast and exact
+        if backend() == "cupy":
+            from cupyx.scipy import special
+        else:
+            from scipy import special  # optional: fast and exact
     except ImportError:
         return xp.vectorize(math.erf, otypes=[x.dtype])(x)
     return special.erf(x).astype(x.dtype, copy=False)

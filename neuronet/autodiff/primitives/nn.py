@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from neuronet.autodiff.graph import primitive
+from neuronet.autodiff.primitives.shape import along_axis
 from neuronet.backend import get_array_module
 
 FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
@@ -92,7 +93,7 @@ def sparse_softmax_cross_entropy(logits: Any, labels: Any, *, axis: int = -1) ->
 
     def vjp_nd(g: Any) -> tuple:
         d = xp.exp(shifted - log_sum)
-        xp.put_along_axis(d, index, xp.take_along_axis(d, index, axis=axis) - 1, axis=axis)
+        d[along_axis(index, axis, xp)] -= 1  # one label per position: no repeated indices
         return d * xp.expand_dims(g, axis), None
 
     return out, vjp_nd

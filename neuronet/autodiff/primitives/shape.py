@@ -1,10 +1,11 @@
 """Shape primitives: they move values around, so their vjps move gradients back."""
 from __future__ import annotations
 
+import itertools
 from typing import Any, Sequence
 
 from neuronet.autodiff.graph import primitive
-from neuronet.backend import get_array_module
+from neuronet.backend import get_array_module, scatter_add
 
 
 @primitive
@@ -15,7 +16,7 @@ def reshape(x: Any, *, shape: Sequence[int]) -> tuple:
 @primitive
 def transpose(x: Any, *, axes: Any = None) -> tuple:
     xp = get_array_module(x)
-    inverse = None if axes is None else tuple(xp.argsort(axes))
+    inverse = None if axes is None else tuple(sorted(range(len(axes)), key=list(axes).__getitem__))  # argsort
     return xp.transpose(x, axes), lambda g: (xp.transpose(g, inverse),)
 
 
@@ -25,10 +26,18 @@ def getitem(x: Any, *, index: Any) -> tuple:
 
     def vjp(g: Any) -> tuple:
         out = xp.zeros_like(x)
-        xp.add.at(out, index, g)  # add.at: repeated indices accumulate
+        scatter_add(out, index, g)  # repeated indices accumulate
         return (out,)
 
     return x[index], vjp
+
+
+def along_axis(indices: Any, axis: int, xp: Any) -> tuple:
+    """The index tuple that `take_along_axis(x, indices, axis)` reads: `indices` on `axis`, aranges elsewhere."""
+    ndim = indices.ndim
+    axis = axis % ndim
+    return tuple(indices if i == axis else xp.arange(n).reshape([-1 if j == i else 1 for j in range(ndim)])
+                 for i, n in enumerate(indices.shape))
 
 
 @primitive
@@ -37,9 +46,7 @@ def take_along_axis(x: Any, indices: Any, *, axis: int) -> tuple:
 
     def vjp(g: Any) -> tuple:
         out = xp.zeros_like(x)
-        index = list(xp.indices(indices.shape, sparse=True))
-        index[axis] = indices
-        xp.add.at(out, tuple(index), g)  # put_along_axis would drop repeated indices
+        scatter_add(out, along_axis(indices, axis, xp), g)  # put_along_axis would drop repeated indices
         return out, None
 
     return xp.take_along_axis(x, indices, axis=axis), vjp
@@ -47,7 +54,7 @@ def take_along_axis(x: Any, indices: Any, *, axis: int) -> tuple:
 
 def _concatenate(*xs: Any, axis: int) -> tuple:
     xp = get_array_module(*xs)
-    bounds = xp.cumsum([x.shape[axis] for x in xs])[:-1].tolist()
+    bounds = list(itertools.accumulate(x.shape[axis] for x in xs))[:-1]
 
     def vjp(g: Any) -> tuple:
         return tuple(xp.split(g, bounds, axis=axis))
