@@ -47,9 +47,14 @@ def truncated_normal(shape: Any, stddev: float = 1.0, dtype: Any = None,
 _DEVICE: Dict[int, Tuple[np.random.Generator, Any]] = {}
 
 
-def random(shape: Any, dtype: Any = "float32", rng: Optional[np.random.Generator] = None) -> Any:
-    """A device array of U[0, 1) draws, made where the math runs (a dropout mask every step)."""
+def random(shape: Any, dtype: Any = "float32", rng: Optional[np.random.Generator] = None, out: Any = None) -> Any:
+    """A device array of U[0, 1) draws, made where the math runs (a dropout mask every step); into `out` if given."""
     rng = rng or generator()
+    if isinstance(out, np.ndarray):  # NumPy: drawn in place, no temporary
+        return rng.random(shape, dtype=dtype, out=out)
+    if out is not None:
+        out[...] = random(shape, dtype, rng)
+        return out
     if core.backend() != "cupy":
         return core.asarray(rng.random(shape, dtype=dtype))
     held = _DEVICE.get(id(rng))

@@ -35,6 +35,10 @@ def for_model(model: Any, training: bool = True) -> Optional["CompiledStep"]:
     return CompiledStep(model, traced)
 
 
+def _on_device(targets: List[Any]) -> List[Any]:
+    return [None if t is None else backend.asarray(t) for t in targets]
+
+
 def _fallback(model: Any, reason: str) -> None:
     level = logging.WARNING if getattr(model, "jit_compile", "auto") is True else logging.DEBUG
     logger.log(level, "neuronet: model %r falls back to the eager step: %s", model.name, reason)
@@ -70,7 +74,7 @@ class CompiledStep:
         if self.single_input and x.__class__ is self.xp.ndarray and x.dtype == self.dtype:
             return [x]  # the per-step case: one input array
         flat = self.model._flatten_inputs(x) if hasattr(self.model, "_flatten_inputs") else [x]
-        return [a if a.dtype == self.dtype else a.astype(self.dtype) for a in flat]
+        return [backend.asarray(a, dtype=self.dtype) for a in flat]  # the batch moves to the device
 
     def _targets(self, y: Any) -> list:
         return [y] if self.single_output else self.model._targets_list(y)
@@ -124,7 +128,7 @@ class CompiledStep:
             self.train_ok = False
             return None
         outputs = plan.forward(inputs, training=True)
-        targets = self._targets(y)
+        targets = _on_device(self._targets(y))
         weights = self._weights(sample_weight)
         self._losses(plan, targets, weights, outputs[0].shape[0], model)
         for head, grad, target in zip(plan.heads, plan.output_grads(), targets):
@@ -145,7 +149,7 @@ class CompiledStep:
     def _weights(self, sample_weight: Any) -> Any:
         if sample_weight is None:
             return None
-        return sample_weight if sample_weight.dtype == self.dtype else sample_weight.astype(self.dtype)
+        return backend.asarray(sample_weight, dtype=self.dtype)
 
     def _losses(self, plan: Plan, targets: list, weights: Any, batch: int, model: Any) -> float:
         parts = [head.loss(yt, weights) for head, yt in zip(plan.heads, targets)]
@@ -189,7 +193,7 @@ class CompiledStep:
             self.test_ok = False
             return None
         outputs = plan.forward(inputs, training=False)
-        targets = self._targets(y)
+        targets = _on_device(self._targets(y))
         self._losses(plan, targets, self._weights(sample_weight), outputs[0].shape[0], self.model)
         self._metrics(targets, outputs, sample_weight)
         return StepLogs(self.model)
@@ -202,7 +206,7 @@ class CompiledStep:
             plan = self._plan(inputs, False)
             if self.single_input:
                 self.predict_plans[inputs[0].shape] = plan
-        return [out.copy() for out in plan.forward(inputs, training=False)]
+        return [backend.to_numpy(out).copy() for out in plan.forward(inputs, training=False)]  # to the host
 
 
 class StepLogs(Mapping):

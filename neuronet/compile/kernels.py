@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, List, Optional
 
-from neuronet.utils import random as nn_random
+from neuronet import backend
 
 
 class Kernel:
@@ -195,8 +195,8 @@ class DropoutKernel(Kernel):
         if not self.active:
             vals[self.output] = x
             return
-        rng = self.layer._rng or nn_random.generator()
-        rng.random(self.out_shape, dtype="float32", out=self.draw)
+        rng = self.layer._rng or backend.random.generator()
+        backend.random.random(self.out_shape, dtype="float32", rng=rng, out=self.draw)
         self.xp.greater_equal(self.draw, self.layer.rate, out=self.mask)
         self.mask *= 1.0 / (1.0 - self.layer.rate)
         vals[self.output] = self.xp.multiply(x, self.mask, out=self.out)
