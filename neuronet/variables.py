@@ -24,6 +24,7 @@ class Variable(Tensor):
     """
 
     __slots__ = ("name", "trainable", "path", "constraint")
+    autocast = True  # read as float16 inside mixed-precision layers (`graph.set_autocast`)
 
     def __init__(self, initializer: Any, shape: Any = None, dtype: Any = None, trainable: bool = True,
                  name: Optional[str] = None) -> None:

@@ -48,6 +48,7 @@ LATE_BINDINGS = {
     ("autodiff.tensor", "autodiff.graph"): "Tensor.backward runs the graph, which records Tensors",
     ("losses.losses", "losses"): "a wrapper's config names its function, found in the package's table",
     ("metrics.metric", "metrics"): "as losses.losses",
+    ("optimizers.loss_scale_optimizer", "optimizers"): "its config holds the inner optimizer's, read by the package",
     ("models.model", "models.functional"): "Model(inputs, outputs) is a Functional, as in Keras",
     ("models.model", "models.functional_config"): "Model.from_config rebuilds a functional graph",
     ("models.functional_config", "models.functional"): "the rebuilt graph is a Functional",

@@ -13,6 +13,7 @@ PRIMITIVES: Dict[str, Callable[..., Tensor]] = {}
 _state = threading.local()
 _sequence = itertools.count(1)
 _by_seq = operator.attrgetter("seq")
+_autocast_dtype: Optional[str] = None
 
 
 def grad_enabled() -> bool:
@@ -42,6 +43,8 @@ def primitive(fn: Callable[..., tuple]) -> Callable[..., Tensor]:
 
     @functools.wraps(fn)
     def recorded(*args: Any, **kwargs: Any) -> Tensor:
+        if _autocast_dtype is not None:  # inside a float16 layer: its float32 variables are read as float16
+            args = tuple(_autocast(a, _autocast_dtype) for a in args)
         needs = False
         raw = []
         for a in args:
@@ -60,6 +63,32 @@ def primitive(fn: Callable[..., tuple]) -> Callable[..., Tensor]:
     recorded.raw = fn  # type: ignore[attr-defined]
     PRIMITIVES[fn.__name__] = recorded
     return recorded
+
+
+def set_autocast(dtype: Optional[str]) -> Optional[str]:
+    """Read `autocast` tensors (variables) as `dtype` in every primitive until reset; returns the previous dtype.
+
+    Mixed precision: a layer computing in float16 sets it around its `call`, so its float32 master weights enter
+    the math as float16 and their gradients come back as float32 through the recorded cast.
+    """
+    global _autocast_dtype
+    previous, _autocast_dtype = _autocast_dtype, dtype
+    return previous
+
+
+def autocast_dtype() -> Optional[str]:
+    return _autocast_dtype
+
+
+def _autocast(a: Any, dtype: str) -> Any:
+    if not (isinstance(a, Tensor) and a.autocast and a.data.dtype.kind == "f" and a.data.dtype != dtype):
+        return a
+    data, source = a.data.astype(dtype), a.data.dtype
+    if a.requires_grad and grad_enabled():
+        node = Tensor(data, True, (a,), lambda g: (g.astype(source),))
+        node.seq = next(_sequence)
+        return node
+    return Tensor(data)
 
 
 def unbroadcast(g: Any, shape: Sequence[int]) -> Any:

@@ -24,6 +24,7 @@ class Tensor:
 
     __slots__ = ("data", "requires_grad", "parents", "vjp", "seq", "_keras_logits", "_logits_of", "__weakref__")
     __array_priority__ = 100  # numpy defers `ndarray op Tensor` to our reflected operators
+    autocast = False  # True for variables: read in the autocast dtype inside float16 layers (see graph)
 
     def __init__(
         self,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 import types
-from typing import Any
+from typing import Any, Dict
 
 import numpy as np
 
@@ -121,6 +121,19 @@ def epsilon() -> float:
     return 1e-7
 
 
+_GLOBAL_STATE: Dict[str, Any] = {}
+
+
+def get_global_attribute(name: str, default: Any = None) -> Any:
+    """A global setting that `clear_session` forgets (the dtype policy), as Keras's global state."""
+    return _GLOBAL_STATE.get(name, default)
+
+
+def set_global_attribute(name: str, value: Any) -> None:
+    _GLOBAL_STATE[name] = value
+
+
 def clear_session() -> None:
-    """Reset the automatic names (`dense`, `dense_1`, ...) as Keras does."""
+    """Reset the automatic names (`dense`, `dense_1`, ...) and the global dtype policy, as Keras does."""
     naming.reset_uids()
+    _GLOBAL_STATE.clear()

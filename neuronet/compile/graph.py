@@ -53,6 +53,8 @@ def trace(model: Any) -> Graph:
     from neuronet.models.functional import Functional
     from neuronet.models.sequential import Sequential
 
+    if model.compute_dtype != model.variable_dtype:
+        raise Untraceable(f"model {model.name!r} uses the {model.dtype_policy.name!r} dtype policy")
     if type(model).call is Sequential.call and isinstance(model, Sequential):
         graph = _trace_sequential(model)
     elif type(model).call is Functional.call and isinstance(model, Functional):

@@ -5,10 +5,11 @@ import math
 from typing import Any, List, Optional
 
 from neuronet import backend, constraints, initializers, ops, regularizers
-from neuronet.autodiff import Tensor
+from neuronet.autodiff import Tensor, graph, primitives
 from neuronet.layers import symbolic
 from neuronet.layers.symbolic import KerasTensor
 from neuronet.metrics.metric import Metric
+from neuronet.mixed_precision import policies
 from neuronet.utils import naming, tree
 from neuronet.variables import Variable
 
@@ -62,7 +63,11 @@ class Layer:
         self._losses: List[Any] = []
         self._trainable = trainable
         self.name = name or naming.auto_name(type(self).__name__)
-        self.dtype = dtype_name(dtype) or backend.floatx()
+        policy = policies.get(dtype_name(dtype))  # None: the global policy (`mixed_precision.set_global_policy`)
+        self._dtype_policy = policy
+        self.dtype = policy.variable_dtype  # as Keras 3: `layer.dtype` is the variables' dtype
+        mixed = policy.compute_dtype != policy.variable_dtype and self.autocast  # autocast=False: no casts, as Keras
+        self._autocast_dtype = policy.compute_dtype if mixed else None
         self.built = False
         self._weights: List[Variable] = []
         self._regularized: List[tuple] = []
@@ -204,6 +209,18 @@ class Layer:
     def call(self, inputs: Any) -> Any:
         return inputs
 
+    @property
+    def dtype_policy(self) -> Any:
+        return self._dtype_policy
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype_policy.variable_dtype
+
     def __call__(self, inputs: Any, training: Any = None, **kwargs: Any) -> Any:
         if _CALLS[1] and not _CALLS[0]:  # an outermost call: forget the previous forward pass's losses
             self._clear_losses()
@@ -217,6 +234,8 @@ class Layer:
         return outputs
 
     def _call(self, inputs: Any, training: Any, kwargs: dict) -> Any:
+        if self._autocast_dtype != graph.autocast_dtype() and not _is_symbolic(inputs):
+            return self._call_in_own_dtype(inputs, training, kwargs)
         if self.built and inputs.__class__ is Tensor and not kwargs:  # the training step's path
             return self.call(inputs, training=training) if self._call_has_training else self.call(inputs)
         if _is_symbolic(inputs):
@@ -248,6 +267,20 @@ class Layer:
             weights, self._initial_weights = self._initial_weights, None
             self.set_weights(weights)
 
+    def _call_in_own_dtype(self, inputs: Any, training: Any, kwargs: dict) -> Any:
+        """Mixed precision: float inputs cast to the compute dtype, variables read in it (the engine's autocast)."""
+        dtype = self.compute_dtype
+
+        def cast(t: Tensor) -> Tensor:
+            return primitives.cast(t, dtype=dtype) if t.dtype.kind == "f" and t.dtype != dtype else t
+
+        inputs = tree.map_structure(lambda x: cast(as_tensor(x)), inputs)
+        previous = graph.set_autocast(self._autocast_dtype)
+        try:
+            return self._call(inputs, training, kwargs)
+        finally:
+            graph.set_autocast(previous)
+
     def _build_from(self, inputs: Any) -> None:
         shape = tree.map_structure(lambda t: tuple(t.shape), inputs)
         self._build_shape = shape
@@ -270,7 +303,8 @@ class Layer:
 
     # --- config -----------------------------------------------------------------------
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policy_config(self.dtype)}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policy_config(self._dtype_policy.name)}  # e.g. "mixed_float16"
         if self.activity_regularizer is not None:  # Keras 3 writes the key only when set
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         if self._batch_input_shape is not None:

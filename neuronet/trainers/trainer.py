@@ -51,8 +51,8 @@ class Trainer:
                 and `on_train_batch_end` with the last one's.
             jit_compile: "auto", True or False: whether `fit` may replay a compiled (traced) step where the
                 model allows it; False always runs eagerly. Forced to False with `run_eagerly=True`.
-            auto_scale_loss: Keras scales the loss under mixed precision; neuronet computes in float32 (or
-                float64), where no loss scaling is needed, so the value is stored and has no effect.
+            auto_scale_loss: with the "mixed_float16" policy, wrap the optimizer in a `LossScaleOptimizer`
+                (float16 gradients would underflow without loss scaling), as Keras does.
 
         Nothing on the model changes unless every argument is valid (a failed `compile` leaves it as it was).
         """
@@ -65,6 +65,9 @@ class Trainer:
                               "`jit_compile`.", stacklevel=2)
             jit_compile = False
         new_optimizer = optimizers_module.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(new_optimizer, optimizers_module.LossScaleOptimizer)):
+            new_optimizer = optimizers_module.LossScaleOptimizer(new_optimizer, name="loss_scale_optimizer")
         arguments.check_identifiers(loss, metrics, weighted_metrics)
         config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                   "weighted_metrics": weighted_metrics}
@@ -103,6 +106,7 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
         variables = getattr(self, "_trainable_cache", None) or self.trainable_weights
+        loss = self.optimizer.scale_loss(loss)  # loss scaling (mixed precision, `loss_scale_factor`)
         self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
