@@ -5,7 +5,9 @@ Tests that need a real data set or Graphviz say so with a marker (`@pytest.mark.
 Graphviz such a test is skipped with a one-line reason; with `NEURONET_REQUIRE_ALL=1` (CI sets it) it fails
 instead, so a run can never pass by skipping.
 """
+import functools
 import os
+import pathlib
 import shutil
 
 import numpy as np
@@ -20,6 +22,8 @@ _DATA_NAMES = {"fashion-mnist": "Fashion-MNIST", "mnist": "MNIST", "california_h
 def pytest_configure(config):
     config.addinivalue_line("markers", "requires_data(name): needs the real data set `name` (skipped without it)")
     config.addinivalue_line("markers", "requires_graphviz: needs Graphviz's `dot` program (skipped without it)")
+    config.addinivalue_line("markers", "cuda: needs CuPy and a CUDA GPU (skipped without one, even under "
+                                       "NEURONET_REQUIRE_ALL: CI has no GPU)")
 
 
 def _missing_data(name):
@@ -51,6 +55,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("cuda") and _cuda_missing():
+        pytest.skip(_cuda_missing())
     reasons = [_missing_data(name) for mark in item.iter_markers("requires_data") for name in mark.args]
     if item.get_closest_marker("requires_graphviz"):
         reasons.append(_missing_graphviz())
@@ -111,3 +117,18 @@ def _array_backend(request):
         yield
     finally:
         neuronet.backend.set_backend(previous)
+
+
+@functools.lru_cache(maxsize=None)
+def _cuda_missing():
+    """Why tests marked `cuda` cannot run here (one line), or None when CuPy sees a GPU."""
+    try:
+        import cupy
+    except ImportError:
+        return "needs CuPy and a CUDA GPU: CuPy is not installed (pip install 'neuronet[gpu]')"
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as error:  # CUDA driver missing or broken: CuPy imports but cannot run
+        return f"needs a CUDA GPU: CuPy cannot reach one ({type(error).__name__}: {error})"
+    return None if count else "needs a CUDA GPU: CuPy sees no device"
+

@@ -21,8 +21,8 @@ from typing import Any
 
 from neuronet.backend import core, random  # noqa: F401  (`backend.random.uniform(...)`)
 from neuronet.backend.core import (  # noqa: F401
-    BACKENDS, asarray, backend, clear_session, convert_to_numpy, epsilon, floatx, get_array_module, get_global_attribute,
-    is_device_array, scatter_add, set_floatx, set_global_attribute, standardize_dtype, to_numpy,
+    BACKENDS, asarray, backend, clear_session, convert_to_numpy, epsilon, floatx, get_array_module,
+    get_global_attribute, is_device_array, scatter_add, set_floatx, set_global_attribute, standardize_dtype, to_numpy,
 )
 from neuronet.backend.values import get_value, set_value  # noqa: F401
 

@@ -36,8 +36,10 @@ class LossScaleOptimizer(optimizer.Optimizer):
         if isinstance(inner_optimizer, LossScaleOptimizer):
             raise ValueError("Argument `inner_optimizer` must not be a `LossScaleOptimizer` itself.")
         if not (isinstance(initial_scale, (int, float)) and initial_scale > 0 and math.isfinite(initial_scale)):
-            raise ValueError(f"`initial_scale` must be a positive finite float. Received: initial_scale={initial_scale!r}")
-        if isinstance(dynamic_growth_steps, bool) or not isinstance(dynamic_growth_steps, int) or dynamic_growth_steps < 1:
+            raise ValueError("`initial_scale` must be a positive finite float. "
+                             f"Received: initial_scale={initial_scale!r}")
+        steps = dynamic_growth_steps
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError("`dynamic_growth_steps` must be a positive integer. "
                              f"Received: dynamic_growth_steps={dynamic_growth_steps!r}")
         for key in ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "loss_scale_factor",
