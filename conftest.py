@@ -86,7 +86,7 @@ def _doctest_names(doctest_namespace):
 
 # The strict array backend (NumPy arrays that refuse to meet NumPy implicitly, as CuPy's do) finds on a CPU the
 # places that would leak a device array to the host, or a host array into device math, on a GPU.
-STRICT_DIRS = ("tests/trainers", "tests/models", "tests/saving", "tests/callbacks", "tests/metrics")
+STRICT_DIRS = ("tests/trainers", "tests/models", "tests/saving", "tests/callbacks", "tests/metrics", "tests/compile")
 
 
 def pytest_addoption(parser):
