@@ -67,9 +67,12 @@ def asarray(x: Any, dtype: Any = None) -> Any:
     return xp.asarray(to_numpy(x) if _is_foreign(x) else x, dtype=dtype)
 
 
+_DEVICE_MODULES = ("cupy", "neuronet.backend.strict")
+
+
 def _is_foreign(x: Any) -> bool:
-    """A device array of another backend (e.g. a strict array while the backend is back to NumPy)."""
-    return hasattr(x, "get") and hasattr(x, "shape") and not isinstance(x, np.ndarray)
+    """A device array (CuPy's or the strict one), here possibly of another backend than the current one."""
+    return type(x).__module__.startswith(_DEVICE_MODULES)
 
 
 def to_numpy(x: Any) -> np.ndarray:
@@ -80,7 +83,7 @@ def to_numpy(x: Any) -> np.ndarray:
         x = x.numpy()
     if isinstance(x, np.ndarray):
         return x
-    if hasattr(x, "get") and hasattr(x, "shape"):  # cupy.ndarray and the strict test array
+    if _is_foreign(x):  # cupy.ndarray and the strict test array: `.get()` copies to the host
         return x.get()
     return np.asarray(x)
 

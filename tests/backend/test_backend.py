@@ -109,3 +109,17 @@ def test_the_gpu_benchmark_without_a_gpu_says_so_and_exits_0():
     if '"gpu": null' not in done.stdout:
         pytest.skip("a GPU is here: the benchmark ran for real")
     assert done.returncode == 0 and "no GPU benchmark here" in done.stdout
+
+
+def test_objects_with_a_get_method_are_not_taken_for_device_arrays(strict):
+    class Frame:  # e.g. a pandas DataFrame: `.get` and `.shape`, and converts through __array__
+        shape = (2, 2)
+
+        def get(self, key):
+            raise AssertionError("not a device array")
+
+        def __array__(self, dtype=None, copy=None):
+            return np.ones(self.shape)
+
+    assert backend.to_numpy(Frame()).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert backend.to_numpy(backend.asarray(Frame())).sum() == 4.0
