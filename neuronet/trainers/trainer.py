@@ -11,6 +11,7 @@ import numpy as np
 from neuronet import backend, metrics as metrics_module, optimizers as optimizers_module
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
+from neuronet.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from neuronet.trainers import arguments, data_adapter as da, threads
 from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 from neuronet.utils.progbar import Progbar
@@ -66,8 +67,8 @@ class Trainer:
             jit_compile = False
         new_optimizer = optimizers_module.get(optimizer)
         if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
-                and not isinstance(new_optimizer, optimizers_module.LossScaleOptimizer)):
-            new_optimizer = optimizers_module.LossScaleOptimizer(new_optimizer, name="loss_scale_optimizer")
+                and not isinstance(new_optimizer, LossScaleOptimizer)):
+            new_optimizer = LossScaleOptimizer(new_optimizer, name="loss_scale_optimizer")
         arguments.check_identifiers(loss, metrics, weighted_metrics)
         config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                   "weighted_metrics": weighted_metrics}

@@ -56,7 +56,7 @@ def test_fit_under_mixed_float16_scales_the_loss_and_learns(mixed):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(2),
                               keras.layers.Activation("softmax", dtype="float32")])
     model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(0.1), metrics=["accuracy"])
-    assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(model.optimizer, keras.mixed_precision.LossScaleOptimizer)
     history = model.fit(x, y, epochs=10, batch_size=32, verbose=0)
     assert history.history["accuracy"][-1] > 0.9
     assert int(model.optimizer.iterations) == int(model.optimizer.step_counter) == 160  # every step loss-scaled

@@ -3,12 +3,13 @@ import numpy as np
 import pytest
 
 from neuronet import optimizers
+from neuronet.mixed_precision import LossScaleOptimizer
 from neuronet.variables import Variable
 
 
 def test_unscales_skips_and_adjusts_the_scale():
     w = Variable(np.array([1.0, 1.0]))
-    opt = optimizers.LossScaleOptimizer(optimizers.SGD(learning_rate=0.5), initial_scale=8.0, dynamic_growth_steps=2)
+    opt = LossScaleOptimizer(optimizers.SGD(learning_rate=0.5), initial_scale=8.0, dynamic_growth_steps=2)
     opt.apply([np.array([8.0, 16.0], "float32")], [w])
     np.testing.assert_allclose(w.numpy(), [0.5, 0.0])  # gradients 1 and 2 once divided by 8
     opt.apply([np.array([np.nan, 0.0], "float32")], [w])
@@ -22,7 +23,7 @@ def test_unscales_skips_and_adjusts_the_scale():
 
 def test_scale_loss_and_delegation():
     inner = optimizers.Adam(learning_rate=0.01)
-    opt = optimizers.LossScaleOptimizer(inner)
+    opt = LossScaleOptimizer(inner)
     assert float(opt.scale_loss(2.0)) == 2.0 * 2**15
     assert opt.learning_rate == pytest.approx(0.01)
     opt.learning_rate = 0.5
@@ -30,10 +31,10 @@ def test_scale_loss_and_delegation():
 
 
 def test_config_round_trip():
-    opt = optimizers.LossScaleOptimizer(optimizers.SGD(learning_rate=0.3), initial_scale=128.0,
+    opt = LossScaleOptimizer(optimizers.SGD(learning_rate=0.3), initial_scale=128.0,
                                         dynamic_growth_steps=10)
     again = optimizers.deserialize(optimizers.serialize(opt))
-    assert isinstance(again, optimizers.LossScaleOptimizer) and isinstance(again.inner_optimizer, optimizers.SGD)
+    assert isinstance(again, LossScaleOptimizer) and isinstance(again.inner_optimizer, optimizers.SGD)
     assert (again.initial_scale, again.dynamic_growth_steps) == (128.0, 10)
     assert again.inner_optimizer.learning_rate == pytest.approx(0.3)
 
@@ -45,4 +46,4 @@ def test_config_round_trip():
 def test_bad_arguments_are_refused(kwargs, match):
     kwargs = {"inner_optimizer": optimizers.SGD(), **kwargs}
     with pytest.raises(ValueError, match=match):
-        optimizers.LossScaleOptimizer(**kwargs)
+        LossScaleOptimizer(**kwargs)
