@@ -5,7 +5,7 @@ Optional parts (datasets, saving, wrappers) are imported on first use, so import
 """
 import importlib as _importlib
 
-from neuronet import activations, backend, callbacks, initializers, layers, losses, metrics, models  # noqa: F401
+from neuronet import activations, backend, callbacks, config, initializers, layers, losses, metrics, models  # noqa: F401
 from neuronet import constraints, mixed_precision, ops, optimizers, regularizers, utils  # noqa: F401
 from neuronet.gradient_tape import GradientTape  # noqa: F401
 from neuronet.layers import Input, Layer  # noqa: F401

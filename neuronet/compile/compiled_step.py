@@ -8,6 +8,8 @@ from `for_model` (or sets `train_ok = False`) and says why in the "neuronet" deb
 """
 from __future__ import annotations
 
+import math
+
 import logging
 from collections.abc import Mapping
 from typing import Any, Dict, List, Optional
@@ -130,7 +132,9 @@ class CompiledStep:
         outputs = plan.forward(inputs, training=True)
         targets = _on_device(self._targets(y))
         weights = self._weights(sample_weight)
-        self._losses(plan, targets, weights, outputs[0].shape[0], model)
+        total = self._losses(plan, targets, weights, outputs[0].shape[0], model)
+        if not math.isfinite(total):  # before the update, as the eager step: NaN would reach every weight
+            return model.get_metrics_result()
         for head, grad, target in zip(plan.heads, plan.output_grads(), targets):
             if grad is not None:
                 head.grad(target, weights, grad)
@@ -139,6 +143,8 @@ class CompiledStep:
         # product gives it without another pass over each (inputs, units) gradient.
         scale = model.optimizer._current_learning_rate() if fast and plan.update.prescaled else None
         plan.backward(scale)
+        if not model._finite_update(plan.grads_list):  # a NaN/inf update is not applied (as the eager step)
+            return model.get_metrics_result()
         if fast:
             plan.update(plan.grads_list, scale)
         else:

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from neuronet.trainers import data_adapter as da
+from neuronet.utils.tree import flatten
 from neuronet.utils import progbar
 
 
@@ -36,41 +36,37 @@ def check_identifiers(loss: Any, metrics: Any, weighted_metrics: Any) -> None:
     """Unknown loss or metric names fail in `compile()`, not at the first `fit()`."""
     from neuronet import losses, metrics as metrics_module
 
-    for identifier in da.flatten(loss):
+    for identifier in flatten(loss):
         if isinstance(identifier, str) and identifier.lower() not in ("crossentropy", "ce"):  # chosen by shape
             losses.get(identifier)
-    for identifier in da.flatten(metrics) + da.flatten(weighted_metrics):
+    for identifier in flatten(metrics) + flatten(weighted_metrics):
         if isinstance(identifier, str) and identifier.lower() not in ("accuracy", "acc"):
             metrics_module.get(identifier)
 
 
 def unpack_validation(data: Any) -> tuple:
-    if not isinstance(data, (list, tuple)) or len(data) not in (2, 3):
+    if not isinstance(data, (list, tuple)):
+        return data, None, None  # a generator or PyDataset of (x_val, y_val) batches
+    if len(data) not in (2, 3):
         raise ValueError("`validation_data` must be a tuple `(x_val, y_val)` or `(x_val, y_val, val_sample_weight)`."
-                         f" Received: {type(data).__name__} of length {len(data) if hasattr(data, '__len__') else '?'}")
+                         f" Received: {type(data).__name__} of length {len(data)}")
     return tuple(data) if len(data) == 3 else (data[0], data[1], None)
 
 
-def class_weights_to_sample_weights(class_weight: dict, y: Any, sample_weight: Any) -> np.ndarray:
-    flat = da.flatten(y)
-    if len(flat) != 1:
-        raise ValueError("`class_weight` is only supported for models with a single output.")
-    labels = flat[0]
-    labels = np.argmax(labels, axis=-1) if labels.ndim > 1 and labels.shape[-1] > 1 else labels.reshape(len(labels))
-    labels = labels.astype(np.int64)
-    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
-    if missing:
-        raise ValueError(f"`class_weight` has no entry for classes {sorted(missing)} found in `y`. Expected a dict "
-                         "mapping every class index to a weight.")
-    table = np.zeros(max(int(k) for k in class_weight) + 1, dtype="float32")
-    for k, v in class_weight.items():
-        table[int(k)] = v
-    weights = table[labels]
-    return weights if sample_weight is None else weights * sample_weight
+def check_epochs(epochs: Any, initial_epoch: Any) -> None:
+    """Keras trains `range(initial_epoch, epochs)`; an empty range from bad values is an error, not a result."""
+    for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"`{name}` must be a non-negative integer. Received: {name}={value!r} "
+                             f"(epochs={epochs!r}, initial_epoch={initial_epoch!r}).")
+    if initial_epoch > epochs:
+        raise ValueError(f"`initial_epoch` ({initial_epoch}) is larger than `epochs` ({epochs}): `epochs` is the "
+                         "index of the last epoch plus one, not a number of epochs to add. Pass epochs > "
+                         "initial_epoch (e.g. epochs=initial_epoch + 10).")
 
 
 def batch_size_of(x: Any) -> int:
-    return x.shape[0] if hasattr(x, "shape") else len(da.flatten(x)[0])
+    return x.shape[0] if hasattr(x, "shape") else len(flatten(x)[0])
 
 
 def python_logs(logs: Any) -> dict:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -103,7 +104,7 @@ def limit_for(flops: float) -> AbstractContextManager[Any]:
     once around a whole loop (about 10 us; 0.1 ms right after multi-threaded BLAS work), never per step.
     """
     threads = threads_for(flops)
-    if threads is None and 0 < flops and free_cores(shared_monitor().poll()) < 2:
+    if threads is None and 0 < flops and not _deterministic() and free_cores(shared_monitor().poll()) < 2:
         threads = 1  # large products, but another process keeps a core busy: never two threads on it
     controller = _get_controller() if threads is not None else None
     if controller is None:
@@ -111,15 +112,49 @@ def limit_for(flops: float) -> AbstractContextManager[Any]:
     return _limited(controller, threads)
 
 
+# threadpoolctl's limits are process-wide. Loops running in several threads at once share one limit, set by the
+# first to enter and restored by the last to leave: a thread never changes the thread count under another
+# thread's running products (which would change that thread's results in the last bits). threadpoolctl lets only
+# the first thread that set OpenBLAS's limit change it again (others are silently ignored) until that thread
+# releases control: released here, or a later loop in another thread would run with the default count.
+_shared_lock = threading.Lock()
+_shared: dict = {"count": 0, "limiter": None, "threads": None}
+
+
+def _acquire(controller: Any, threads: Any) -> None:
+    with _shared_lock:
+        if _shared["count"] == 0 and threads is not None:
+            _shared["limiter"] = controller.limit(limits=threads, user_api="blas")
+            _shared["threads"] = threads
+        _shared["count"] += 1
+
+
+def _release() -> None:
+    with _shared_lock:
+        _shared["count"] -= 1
+        if _shared["count"] == 0 and _shared["limiter"] is not None:
+            _shared["limiter"].restore_original_limits()
+            _shared["limiter"], _shared["threads"] = None, None
+            for library in getattr(_get_controller(), "lib_controllers", []):
+                release = getattr(library, "clear_controlling_thread", None)
+                if release is not None:
+                    release()
+
+
 @contextlib.contextmanager
 def _limited(controller: Any, threads: int) -> Iterator[Any]:
-    # threadpoolctl's limiter sets the limit when created; deferring it to `__enter__` keeps a
-    # created-but-unused context manager from leaving BLAS on one thread.
-    limiter = controller.limit(limits=threads, user_api="blas")
+    # The limit is set when entered, not when created: a created-but-unused context manager changes nothing.
+    _acquire(controller, threads)
     try:
-        yield limiter
+        yield
     finally:
-        limiter.restore_original_limits()
+        _release()
+
+
+def _deterministic() -> bool:
+    from neuronet import config
+
+    return config.is_op_determinism_enabled()
 
 
 def blas_threads(model_or_weights: Any, batch_size: int, input_shape: Any = None) -> AbstractContextManager[Any]:
@@ -226,7 +261,8 @@ class AdaptiveBlasThreads:
     `window` steps with one thread and with the default (after a warm-up window) and keep the faster; large
     products keep the default. The load is polled every few windows (`LoadMonitor`); a change of the free
     core count, or `retrial` seconds since the last trial, starts a new trial. Without threadpoolctl nothing
-    happens.
+    happens. Under `keras.config.enable_op_determinism()` nothing is timed or polled: small products use one
+    thread and large ones the default, whatever the load, so that runs are bit-identical.
     """
 
     def __init__(self, model_or_weights: Any, batch_size: int, window: int = 8, retrial: float = 30.0,
@@ -265,7 +301,9 @@ class AdaptiveBlasThreads:
         """Start a trial (small products, free cores), or settle at once (busy machine, large products)."""
         self._decided_at = time.perf_counter()
         self.times = {1: [], None: []}
-        if self.free < 2:
+        if _deterministic():  # a fixed rule, whatever the load: bit-identical runs (keras.config)
+            self.schedule, self.choice = [], (1 if self.small else None)
+        elif self.free < 2:
             self.schedule, self.choice = [], 1  # never two threads on one busy core
         elif not self.small:
             self.schedule, self.choice = [], None
@@ -285,6 +323,8 @@ class AdaptiveBlasThreads:
         now = time.perf_counter()
         if self.schedule:
             self._trial_window(now)
+            return
+        if _deterministic():
             return
         free = free_cores(self.monitor.poll(), self.cores)
         if free != self.free or now - self._decided_at > self.retrial:
@@ -309,10 +349,11 @@ class AdaptiveBlasThreads:
             return
         self._current = threads
         if self._limiter is not None:
-            self._limiter.restore_original_limits()
+            _release()
             self._limiter = None
         if threads is not None and self.controller is not None:
-            self._limiter = self.controller.limit(limits=threads, user_api="blas")
+            _acquire(self.controller, threads)
+            self._limiter = threads
 
 
 _tape_policy: Any = None

@@ -12,7 +12,9 @@ from neuronet import backend, metrics as metrics_module, optimizers as optimizer
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
 from neuronet.optimizers.loss_scale_optimizer import LossScaleOptimizer
-from neuronet.trainers import arguments, data_adapter as da, threads
+from neuronet.trainers import arguments, call_guard, data_adapters, threads, training_state
+from neuronet.trainers.data_adapters import data_adapter_utils as da
+from neuronet.utils.tree import flatten, pack_like
 from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 from neuronet.utils.progbar import Progbar
 
@@ -107,9 +109,24 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
         variables = getattr(self, "_trainable_cache", None) or self.trainable_weights
-        loss = self.optimizer.scale_loss(loss)  # loss scaling (mixed precision, `loss_scale_factor`)
-        self.optimizer.apply_engine_gradients(grad(loss, variables), variables)
+        if math.isfinite(float(loss.data)):  # checked before the update: a NaN loss would carry NaN into every weight
+            loss = self.optimizer.scale_loss(loss)  # loss scaling (mixed precision, `loss_scale_factor`)
+            gradients = grad(loss, variables)
+            # a LossScaleOptimizer skips non-finite gradients itself (and lowers its scale): not a divergence
+            if isinstance(self.optimizer, LossScaleOptimizer) or self._finite_update(gradients):
+                self.optimizer.apply_engine_gradients(gradients, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def _finite_update(self, gradients: list) -> bool:
+        """False (noted in `_skipped_update`) when the update would make weights NaN/inf: it is not applied."""
+        total = self.optimizer._current_learning_rate()
+        for gradient in gradients:  # one reduction per gradient, no temporary mask
+            if gradient is not None:
+                total += float(gradient.sum())
+        if math.isfinite(total):
+            return True
+        self._skipped_update = total
+        return False
 
     def test_step(self, data: Any) -> Dict[str, Any]:
         """Loss and metrics on one batch, without training; returns the logs."""
@@ -234,23 +251,11 @@ class Trainer:
 
     def _ensure_built(self, x: Any) -> None:
         # One sample through the model builds it, and checks shapes before any training step.
-        first = da.pack_like(x, [a[:1] for a in da.flatten(x)])
+        first = pack_like(x, [a[:1] for a in flatten(x)])
         with no_grad():
             self(first, training=False)
         if self.compiled and self.compiled_loss is None:
             self._build_compile()
-
-    def _prepare(self, x: Any, y: Any, sample_weight: Any, class_weight: Any = None) -> tuple:
-        if x is None:
-            raise ValueError("`x` is required: pass the input data as a NumPy array (or a list/dict of arrays).")
-        x = self._standardize_inputs(da.map_arrays(x, "x"))
-        y = da.map_arrays(y, "y", cast_float=False) if y is not None else None
-        if sample_weight is not None:
-            sample_weight = da.to_array(sample_weight, "sample_weight")
-        if class_weight is not None:
-            sample_weight = arguments.class_weights_to_sample_weights(class_weight, y, sample_weight)
-        da.num_samples(x, y, sample_weight)
-        return x, y, sample_weight
 
     def _standardize_inputs(self, x: Any) -> Any:
         """Arrays as the model expects them (models with declared input shapes adjust a missing last axis)."""
@@ -288,25 +293,48 @@ class Trainer:
             validation_freq: int = 1) -> History:
         """Train the model for `epochs` epochs; returns a `History`.
 
-        A loss that becomes NaN or infinite stops training at that batch (with a warning); where it stopped is
-        in the progress line and in `history.stopped_at` (`{"epoch", "batch", "steps", "loss"}`).
+        `x` may be arrays (with `y`), a Python generator or iterable of `(x, y)` / `(x, y, sample_weight)`
+        batches, or a `keras.utils.PyDataset`. As in Keras, `initial_epoch == epochs` trains nothing and returns
+        an empty history; `epochs < 0` or `initial_epoch > epochs` is an error.
+        A loss (or update) that becomes NaN or infinite stops training at that batch, before its update is
+        applied (with a warning); where it stopped is in the progress line and in `history.stopped_at`
+        (`{"epoch", "batch", "steps", "loss"}`).
         """
         self._assert_compiled("fit")
         batch_size = arguments.check_batch_size(batch_size)
+        arguments.check_epochs(epochs, initial_epoch)
         if not 0 <= validation_split < 1:
             raise ValueError(f"`validation_split` must be in [0, 1). Received: validation_split={validation_split!r}")
-        if y is None:
+        arrays = x is not None and data_adapters.is_array_data(x)
+        if arrays and y is None:
             raise ValueError("`fit()` needs targets `y` (the labels or values to learn).")
+        if validation_split and not arrays:
+            raise ValueError("`validation_split` is only supported for NumPy arrays (or lists/dicts of them). "
+                             f"Received: x of type {type(x).__name__}. Pass `validation_data` instead.")
         level = arguments.verbosity(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight, class_weight)
-        if validation_data is None and validation_split:
-            (x, y, sample_weight), validation_data = da.split_validation((x, y, sample_weight), validation_split)
+        standardize = self._standardize_inputs
+        if validation_split:
+            data = data_adapters.prepare_arrays(x, y, sample_weight, class_weight, standardize)
+            if validation_data is None:
+                data, validation_data = da.split_validation(data, validation_split)
+            data_adapters.check_steps(steps_per_epoch, "steps_per_epoch")
+            adapter = data_adapters.ArrayDataAdapter(*data, batch_size, shuffle=shuffle, steps=steps_per_epoch)
+        else:
+            adapter = data_adapters.get_data_adapter(x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
+                                                     class_weight, standardize=standardize)
+        validation = None
         if validation_data is not None:
-            validation_data = self._prepare(*arguments.unpack_validation(validation_data))
-        adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
-        self._ensure_built(x)
+            validation = data_adapters.get_data_adapter(*arguments.unpack_validation(validation_data),
+                                                        validation_batch_size or batch_size, validation_steps,
+                                                        steps_name="validation_steps", standardize=standardize)
+        with call_guard.guard(self, "fit", exclusive=True):
+            return self._fit(adapter, validation, epochs, verbose, level, callbacks, initial_epoch, validation_freq,
+                             batch_size)
+
+    def _fit(self, adapter: Any, validation: Any, epochs: int, verbose: Any, level: int, callbacks: Any,
+             initial_epoch: int, validation_freq: int, batch_size: int) -> History:
+        self._prepare_for(adapter, "fit")
         self._check_differentiable()
-        self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
         self._start()
         self._compiled_step = self._step_runner()
         history = History()
@@ -316,53 +344,77 @@ class Trainer:
         self.history = history
         self.stop_training = False
         self._stopped_at: Optional[dict] = None
-        # Small products: one BLAS thread or two, whichever the first steps measure faster on this machine now.
-        with threads.AdaptiveBlasThreads(self, batch_size) as blas:
-            logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation_data,
-                                    validation_batch_size or batch_size, validation_steps, validation_freq, blas)
+        self._fit_adapter = adapter
+        # Small products: one BLAS thread or two, whichever the first steps measure faster on this machine now
+        # (a fixed choice under `keras.config.enable_op_determinism()`).
+        try:
+            with threads.AdaptiveBlasThreads(self, batch_size) as blas:
+                logs = self._fit_epochs(adapter, callback_list, initial_epoch, epochs, validation, validation_freq,
+                                        blas)
+        finally:
+            self._fit_adapter = None
+            self._compiled_step = None  # the plans' buffers go with it
+            adapter.close()
         history.stopped_at = self._stopped_at
-        self._compiled_step = None  # the plans' buffers go with it
         callback_list.on_train_end(logs)
         return history
 
+    def _prepare_for(self, adapter: Any, method: str) -> None:
+        """Build the model from the data's first rows and check the targets, once, before any step."""
+        x, y, _ = adapter.peek()
+        if y is None and method != "predict":
+            raise ValueError(f"`{method}()` needs targets: the batches of `x` hold inputs only. Yield `(x, y)` or "
+                             "`(x, y, sample_weight)` tuples.")
+        self._ensure_built(x)
+        if y is not None and self.compiled_loss is not None:
+            self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
+
     def _fit_epochs(self, adapter: Any, callback_list: CallbackList, initial_epoch: int, epochs: int,
-                    validation_data: Any, validation_batch_size: int, validation_steps: Optional[int],
-                    validation_freq: int, blas: Any = None) -> Dict[str, float]:
+                    validation: Any, validation_freq: int, blas: Any = None) -> Dict[str, float]:
         batch_hooks = callback_list.wants_batch_hooks("train")
         per_execution = self.steps_per_execution
         compiled = self._compiled_step
+        last = adapter.steps - 1 if adapter.steps else -1
         callback_list.on_train_begin()
         logs: Dict[str, float] = {}
         for epoch in range(self._resume_epoch(initial_epoch), epochs):
             self.reset_metrics()
+            training_state.resume_epoch(self, epoch, adapter)
             callback_list.on_epoch_begin(epoch)
             step_logs: Any = {}
+            self._steps_done = ran = 0
             for step, xb, yb, swb in adapter:
                 position = step % per_execution  # hooks see one step per execution, named by its batches
                 if batch_hooks and position == 0:
                     callback_list.on_train_batch_begin(step)
+                self._skipped_update = None
                 step_logs = compiled.train(xb, yb, swb) if compiled is not None and compiled.train_ok else None
                 if step_logs is None:
                     step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
+                self._steps_done, ran = step + 1, ran + 1
                 if blas is not None:
                     blas.step_done()
                 loss = step_logs.get("loss") if isinstance(step_logs, Mapping) else None
-                if loss is not None and not math.isfinite(float(loss)):
-                    self._stop_on_invalid_loss(epoch, step, adapter.steps, float(loss))
-                if batch_hooks and (position == per_execution - 1 or step == adapter.steps - 1
-                                    or self.stop_training):
+                bad = self._skipped_update
+                if bad is None and loss is not None and not math.isfinite(float(loss)):
+                    bad = loss
+                if bad is not None:
+                    self._stop_on_invalid_loss(epoch, step, adapter.steps, float(bad))
+                if batch_hooks and (position == per_execution - 1 or step == last or self.stop_training):
                     callback_list.on_train_batch_end(step, arguments.python_logs(step_logs))
                 if self.stop_training:
                     break
+            adapter.on_epoch_end()
+            if adapter.ran_out and not ran:
+                break  # no batch in this epoch: no numbers to report
             logs = arguments.python_logs(step_logs)
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+            if validation is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
-                val_logs = self._evaluate_arrays(*validation_data, validation_batch_size, validation_steps,
-                                                 callback_list)
+                val_logs = self._evaluate_adapter(validation, callback_list)
                 callback_list.on_test_end(val_logs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
-            if self.stop_training:
+            if self.stop_training or adapter.ran_out:
                 break
         return logs
 
@@ -372,22 +424,21 @@ class Trainer:
         self._resume_from_epoch = None
         return initial_epoch if resume is None else max(initial_epoch, int(resume))
 
-    def _stop_on_invalid_loss(self, epoch: int, step: int, steps: int, value: float) -> None:
+    def _stop_on_invalid_loss(self, epoch: int, step: int, steps: Optional[int], value: float) -> None:
         self._stopped_at = {"epoch": epoch, "batch": step + 1, "steps": steps, "loss": value}
-        warnings.warn(f"Epoch {epoch + 1}, batch {step + 1} of {steps}: the loss became {value} — stopping "
-                      "training. Usual causes: a learning rate that is too high, or unscaled inputs. Lower the "
-                      "learning rate, scale the inputs, or add gradient clipping (`clipnorm=1.0` on the "
-                      "optimizer).", RuntimeWarning, stacklevel=4)
+        warnings.warn(f"Epoch {epoch + 1}, batch {step + 1} of {steps or '?'}: the loss (or the update) became "
+                      f"{value} — stopping training; this batch's update was not applied, so the weights are "
+                      "those before it. Usual causes: a learning rate that is too high, or unscaled inputs. Lower "
+                      "the learning rate, scale the inputs, or add gradient clipping (`clipnorm=1.0` on the "
+                      "optimizer).", RuntimeWarning, stacklevel=5)
         self.stop_training = True
 
-    def _evaluate_arrays(self, x: Any, y: Any, sample_weight: Any, batch_size: int, steps: Optional[int] = None,
-                         callback_list: Optional[CallbackList] = None) -> Dict[str, float]:
+    def _evaluate_adapter(self, adapter: Any, callback_list: Optional[CallbackList] = None) -> Dict[str, float]:
         self.reset_metrics()
         self._start()
-        adapter = da.DataAdapter(x, y, sample_weight, batch_size, shuffle=False, steps=steps)
         hooks = callback_list is not None and callback_list.wants_batch_hooks("test")
         compiled = getattr(self, "_compiled_step", None)
-        step_logs: Any = {}
+        step_logs: Any = None
         for step, xb, yb, swb in adapter:
             if hooks:
                 callback_list.on_test_batch_begin(step)
@@ -396,6 +447,10 @@ class Trainer:
                 step_logs = self.test_step(da.pack_x_y_sample_weight(xb, yb, swb))
             if hooks:
                 callback_list.on_test_batch_end(step, arguments.python_logs(step_logs))
+        adapter.on_epoch_end()
+        if step_logs is None:
+            raise ValueError("Evaluation received no batches: the validation data or generator is empty or "
+                             "exhausted. Pass data with at least one sample (or set `validation_steps`).")
         return arguments.python_logs(step_logs)
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, verbose: Any = "auto",
@@ -404,23 +459,26 @@ class Trainer:
         """Loss (and metrics) on the given data: a scalar, a list `[loss, *metrics]`, or a dict."""
         self._assert_compiled("evaluate")
         batch_size = arguments.check_batch_size(batch_size)
-        if y is None:
+        if x is not None and data_adapters.is_array_data(x) and y is None:
             raise ValueError("`evaluate()` needs targets `y`.")
         level = arguments.verbosity(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        self._ensure_built(x)
-        self.compiled_loss.check_targets(self._targets_list(y), self._output_shapes())
-        steps_total = -(-da.num_samples(x) // batch_size) if steps is None else steps
-        callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=steps_total)
-        progbar = Progbar(steps_total, verbose=level) if level else None
-        callback_list.on_test_begin()
-        outer, self._compiled_step = getattr(self, "_compiled_step", None), self._step_runner()
-        with threads.blas_threads(self, batch_size):
-            logs = self._evaluate_arrays(x, y, sample_weight, batch_size, steps, callback_list)
-        self._compiled_step = outer  # a fit calling evaluate (from a callback) keeps its own plans
-        callback_list.on_test_end(logs)
+        adapter = data_adapters.get_data_adapter(x, y, sample_weight, batch_size, steps, steps_name="steps",
+                                                 standardize=self._standardize_inputs)
+        with call_guard.guard(self, "evaluate", exclusive=True):
+            self._prepare_for(adapter, "evaluate")
+            callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
+            progbar = Progbar(adapter.steps, verbose=level) if level else None
+            callback_list.on_test_begin()
+            outer, self._compiled_step = getattr(self, "_compiled_step", None), self._step_runner()
+            try:
+                with threads.blas_threads(self, batch_size):
+                    logs = self._evaluate_adapter(adapter, callback_list)
+            finally:
+                self._compiled_step = outer  # a fit calling evaluate (from a callback) keeps its own plans
+                adapter.close()
+            callback_list.on_test_end(logs)
         if progbar is not None:
-            progbar.update(steps_total, list(logs.items()), finalize=True)
+            progbar.update(adapter.steps or 0, list(logs.items()), finalize=True)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -428,37 +486,46 @@ class Trainer:
 
     def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto", steps: Optional[int] = None,
                 callbacks: Any = None) -> Any:
-        """Outputs for the inputs `x`, computed in batches; NumPy arrays (a list for several outputs)."""
+        """Outputs for the inputs `x`, computed in batches; NumPy arrays (a list for several outputs).
+
+        Several threads may call `predict` on one model at once; each gets the result it would get alone.
+        """
         batch_size = arguments.check_batch_size(batch_size)
         level = arguments.verbosity(verbose)
-        x = self._standardize_inputs(da.map_arrays(x, "x"))
-        adapter = da.DataAdapter(x, None, None, batch_size, shuffle=False, steps=steps)
-        callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
-        progbar = Progbar(adapter.steps, verbose=level) if level else None
-        callback_list.on_predict_begin()
-        outputs: List[list] = []
-        compiled = self._step_runner()
-        compiled = compiled if compiled is not None and compiled.predict_ok else None
-        hooks = callback_list.wants_batch_hooks("predict")
-        with no_grad(), threads.blas_threads(self, batch_size):
-            for step, xb, _, _ in adapter:
-                if compiled is not None and not hooks:
-                    outputs.append(compiled.predict(xb))  # the per-batch hot path: nothing else to do
-                    continue
-                callback_list.on_predict_batch_begin(step)
-                if compiled is not None:
-                    outputs.append(compiled.predict(xb))
-                    callback_list.on_predict_batch_end(step, {"outputs": self._pack_outputs(outputs[-1])})
-                    continue
-                batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
-                outputs.append([backend.to_numpy(o) for o in self._outputs_list(batch_out)])  # to the host
-                callback_list.on_predict_batch_end(step, {"outputs": batch_out})
-        callback_list.on_predict_end()
+        adapter = data_adapters.get_data_adapter(x, None, None, batch_size, steps, steps_name="steps",
+                                                 standardize=self._standardize_inputs)
+        with call_guard.guard(self, "predict", exclusive=False):
+            self._prepare_for(adapter, "predict")
+            callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
+            progbar = Progbar(adapter.steps, verbose=level) if level else None
+            callback_list.on_predict_begin()
+            outputs: List[list] = []
+            compiled = self._step_runner()  # a new one per call: its buffers belong to this call (and thread)
+            compiled = compiled if compiled is not None and compiled.predict_ok else None
+            hooks = callback_list.wants_batch_hooks("predict")
+            try:
+                with no_grad(), threads.blas_threads(self, batch_size):
+                    for step, xb, _, _ in adapter:
+                        if compiled is not None and not hooks:
+                            outputs.append(compiled.predict(xb))  # the per-batch hot path: nothing else to do
+                            continue
+                        callback_list.on_predict_batch_begin(step)
+                        if compiled is not None:
+                            outputs.append(compiled.predict(xb))
+                            batch_out = self._pack_outputs(outputs[-1])
+                        else:
+                            batch_out = self.predict_step(da.pack_x_y_sample_weight(xb))
+                            # to the host
+                            outputs.append([backend.to_numpy(o) for o in self._outputs_list(batch_out)])
+                        callback_list.on_predict_batch_end(step, {"outputs": batch_out})
+            finally:
+                adapter.close()
+            callback_list.on_predict_end()
         if not outputs:
-            raise ValueError("`predict()` received no samples.")
+            raise ValueError("`predict()` received no samples: the generator or data set yielded no batch.")
         merged = [np.concatenate(parts) for parts in zip(*outputs)]
         if progbar is not None:
-            progbar.update(adapter.steps, finalize=True)
+            progbar.update(len(outputs), finalize=True)
         return self._pack_outputs(merged)
 
     def _pack_outputs(self, merged: List[np.ndarray]) -> Any:
@@ -479,23 +546,29 @@ class Trainer:
                        return_dict: bool = False) -> Any:
         """One gradient step on one batch; returns its loss (and metrics)."""
         self._assert_compiled("train_on_batch")
-        x, y, sample_weight = self._prepare(x, y, sample_weight, class_weight)
-        self._ensure_built(x)
-        self._check_differentiable()
-        self._start()
-        self.reset_metrics()
-        return self._batch_result(self.train_step(da.pack_x_y_sample_weight(x, y, sample_weight)), return_dict)
+        x, y, sample_weight = data_adapters.prepare_arrays(x, y, sample_weight, class_weight,
+                                                           self._standardize_inputs)
+        with call_guard.guard(self, "train_on_batch", exclusive=True):
+            self._ensure_built(x)
+            self._check_differentiable()
+            self._start()
+            self.reset_metrics()
+            return self._batch_result(self.train_step(da.pack_x_y_sample_weight(x, y, sample_weight)),
+                                      return_dict)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         self._assert_compiled("test_on_batch")
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        self._ensure_built(x)
-        self._start()
-        self.reset_metrics()
-        return self._batch_result(self.test_step(da.pack_x_y_sample_weight(x, y, sample_weight)), return_dict)
+        x, y, sample_weight = data_adapters.prepare_arrays(x, y, sample_weight, None, self._standardize_inputs)
+        with call_guard.guard(self, "test_on_batch", exclusive=True):
+            self._ensure_built(x)
+            self._start()
+            self.reset_metrics()
+            return self._batch_result(self.test_step(da.pack_x_y_sample_weight(x, y, sample_weight)),
+                                      return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
-        out = self.predict_step(da.pack_x_y_sample_weight(self._standardize_inputs(da.map_arrays(x, "x"))))
+        with call_guard.guard(self, "predict_on_batch", exclusive=False):
+            out = self.predict_step(da.pack_x_y_sample_weight(self._standardize_inputs(da.map_arrays(x, "x"))))
         return self._pack_outputs([backend.to_numpy(o) for o in self._outputs_list(out)])
 
     @staticmethod

@@ -2,6 +2,7 @@
 import importlib as _importlib
 
 from neuronet.utils.progbar import Progbar  # noqa: F401
+from neuronet.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 from neuronet.utils.random import set_random_seed  # noqa: F401
 
 _LAZY = {"normalize": "numerical_utils", "to_categorical": "numerical_utils", "model_to_dot": "model_visualization",
