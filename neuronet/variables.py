@@ -1,10 +1,46 @@
 """Variable: a named, possibly trainable tensor whose value is updated in place."""
 from __future__ import annotations
 
-from typing import Any, Optional
+import contextlib
+import contextvars
+import math
+from typing import Any, Iterator, Optional
 
 from neuronet import backend
 from neuronet.autodiff.tensor import Tensor
+
+
+# While a model is rebuilt from a file, the bytes its variables may take (see `neuronet.saving.limits`).
+_allocation: contextvars.ContextVar = contextvars.ContextVar("neuronet_allocation_limit", default=None)
+
+
+@contextlib.contextmanager
+def allocation_limit(max_bytes: int, description: str) -> Iterator[None]:
+    """Refuse to create variables totalling more than `max_bytes` inside the block, before allocating them.
+
+    Example:
+    >>> with allocation_limit(1024, "a 1 KiB budget"):
+    ...     Variable("zeros", shape=(10**6,))
+    Traceback (most recent call last):
+    ...
+    ValueError: Refusing to create variable 'variable' of shape (1000000,) (4,000,000 bytes): it exceeds a 1 KiB budget (1,024 bytes left).
+    """
+    token = _allocation.set({"left": int(max_bytes), "description": description})
+    try:
+        yield
+    finally:
+        _allocation.reset(token)
+
+
+def _charge(shape: Any, dtype: Any, name: Optional[str]) -> None:
+    budget = _allocation.get()
+    if budget is None:
+        return
+    size = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+    if size > budget["left"]:
+        raise ValueError(f"Refusing to create variable {name or 'variable'!r} of shape {tuple(shape)} ({size:,} "
+                         f"bytes): it exceeds {budget['description']} ({budget['left']:,} bytes left).")
+    budget["left"] -= size
 
 
 class Variable(Tensor):
@@ -32,6 +68,7 @@ class Variable(Tensor):
         if callable(initializer) or isinstance(initializer, str):
             from neuronet import initializers
 
+            _charge(shape, dtype, name)  # before the initializer allocates anything
             value = initializers.get(initializer)(tuple(shape), dtype=dtype)
         else:
             value = initializer

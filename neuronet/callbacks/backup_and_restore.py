@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from neuronet.callbacks.callback import Callback
+from neuronet.trainers import training_state
 
 _FORMAT = "neuronet-backup-1"
 _FILENAME = "latest.backup.npz"
@@ -15,11 +16,14 @@ _FILENAME = "latest.backup.npz"
 class BackupAndRestore(Callback):
     """Callback to back up and restore the training state.
 
-    At the end of each epoch (or every `save_freq` batches) the model's weights, the optimizer's state and the
-    epoch count are written to one file in `backup_dir`, atomically (a temporary file beside it, then a rename),
+    At the end of each epoch (or every `save_freq` batches) the model's weights, the optimizer's state, the
+    epoch and batch reached, the random generator's state, the epoch's shuffle order and its running loss and
+    metric sums are written to one file in `backup_dir`, atomically (a temporary file beside it, then a rename),
     so an interruption at any moment leaves the previous backup intact. When `fit` starts again with this
-    callback, that state is restored and the epochs already done are skipped. When `fit` ends normally the
-    backup is deleted (unless `delete_checkpoint=False`).
+    callback, that state is restored and training continues at the next batch: with array or PyDataset data and
+    `keras.config.enable_op_determinism()`, a run killed and resumed ends with exactly the weights of a run
+    never interrupted (a generator cannot be rewound: it continues with its next batches). When `fit` ends
+    normally the backup is deleted (unless `delete_checkpoint=False`).
 
     The backup is a NumPy `.npz` file read back with `allow_pickle=False`: it never runs code. It belongs to the
     model that wrote it: changing the model or the `compile`/`fit` arguments can make it unusable.
@@ -27,7 +31,7 @@ class BackupAndRestore(Callback):
     Args:
         backup_dir: directory for the backup; don't use it for anything else (another run, ModelCheckpoint).
         save_freq: "epoch" (back up at the end of each epoch) or an integer N (every N batches; a resumed run
-            then restarts the interrupted epoch from the state of its last backed-up batch).
+            then continues the interrupted epoch at the batch after the last backed-up one).
         delete_checkpoint: delete the backup when training finishes.
 
     Example:
@@ -64,7 +68,6 @@ class BackupAndRestore(Callback):
         self.delete_checkpoint = delete_checkpoint
         self._backup_path = os.path.join(self.backup_dir, _FILENAME)
         self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = 0
         self._current_epoch = 0
         self._skip_batch_hooks = save_freq == "epoch"
 
@@ -74,8 +77,11 @@ class BackupAndRestore(Callback):
                              f"`fit()`. Model {getattr(self.model, 'name', self.model)!r} is unbuilt. You can build "
                              "it beforehand by calling it on a batch of data.")
         self._current_epoch = 0
-        self._last_batch_seen = 0
         self._batches_seen_since_last_saving = 0
+        if os.path.isdir(self.backup_dir):
+            from neuronet.saving import atomic
+
+            atomic.remove_stale_temporaries(self.backup_dir)
         if os.path.exists(self._backup_path):
             self._restore(_read_backup(self._backup_path))
 
@@ -84,16 +90,13 @@ class BackupAndRestore(Callback):
 
     def on_epoch_end(self, epoch: int, logs: Optional[dict] = None) -> None:
         self._current_epoch = epoch + 1
-        self._last_batch_seen = 0
         if self.save_freq == "epoch":
             self._save(epoch + 1, 0)
 
     def on_train_batch_end(self, batch: int, logs: Optional[dict] = None) -> None:
         if self.save_freq == "epoch":
             return
-        add_batches = batch + 1 if batch <= self._last_batch_seen else batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += add_batches
-        self._last_batch_seen = batch
+        self._batches_seen_since_last_saving += 1
         if self._batches_seen_since_last_saving >= self.save_freq:
             self._batches_seen_since_last_saving = 0
             self._save(self._current_epoch, batch + 1)
@@ -116,6 +119,8 @@ class BackupAndRestore(Callback):
         if optimizer is not None and getattr(optimizer, "built", False):
             for i, value in enumerate(optimizer.get_weights()):
                 arrays[f"optimizer_{i:06d}"] = np.asarray(value)
+        for key, value in training_state.get_state(self.model, in_epoch=batch > 0).items():
+            arrays[f"state_{key}"] = value
         os.makedirs(self.backup_dir, exist_ok=True)
         _write_atomically(self._backup_path, arrays)
 
@@ -137,37 +142,18 @@ class BackupAndRestore(Callback):
                 raise ValueError(f"{where} holds an optimizer state that does not fit this model's optimizer: "
                                  f"{error} {fix}") from None
         self.model._resume_from_epoch = state["epoch"]  # `fit` reads it after on_train_begin (Keras: _initial_epoch)
+        training_state.set_state(self.model, state["state"], state["epoch"])
         self._current_epoch = state["epoch"]
 
 
 def _write_atomically(path: str, arrays: Dict[str, np.ndarray]) -> None:
-    import tempfile
+    from neuronet.saving import atomic
 
-    directory = os.path.dirname(path) or "."
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as f:
+    # atomic: readers see the old backup or the new one, never a partial one; a killed write leaves a
+    # temporary named after this process, removed by the next run's save
+    with atomic.atomic_write(path) as temporary:
+        with open(temporary, "wb") as f:
             np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)  # atomic: readers see the old backup or the new one, never a partial one
-    except BaseException:
-        _remove(temporary)
-        raise
-    _fsync_directory(directory)
-
-
-def _fsync_directory(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform (Windows); the rename itself is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _read_backup(path: str) -> Dict[str, Any]:
@@ -182,6 +168,7 @@ def _read_backup(path: str) -> Dict[str, Any]:
             for part in ("model", "optimizer"):
                 names: List[str] = sorted(name for name in files if name.startswith(part + "_"))
                 state[part] = [data[name] for name in names]
+            state["state"] = {name[len("state_"):]: data[name] for name in files if name.startswith("state_")}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"The backup file {path!r} cannot be read ({error}). It was not written by "
                          "BackupAndRestore, or was damaged. Delete it to start training from scratch.") from None

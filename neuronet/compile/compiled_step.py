@@ -8,9 +8,8 @@ from `for_model` (or sets `train_ok = False`) and says why in the "neuronet" deb
 """
 from __future__ import annotations
 
-import math
-
 import logging
+import math
 from collections.abc import Mapping
 from typing import Any, Dict, List, Optional
 

@@ -108,11 +108,15 @@ class Model(Trainer, Layer):
 
         saving_api.save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
-        """Load weights from `.weights.h5`, `.h5` or `.keras`; nothing changes unless they all fit."""
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
+                     max_bytes: Any = None) -> None:
+        """Load weights from `.weights.h5`, `.h5` or `.keras`; nothing changes unless they all fit.
+
+        `max_bytes` bounds the weights the file may declare (see `keras.saving.load_model`).
+        """
         from neuronet.saving import saving_api
 
-        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name, max_bytes=max_bytes)
 
     @property
     def output_shape(self) -> Any:

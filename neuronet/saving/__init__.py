@@ -8,11 +8,11 @@ import importlib as _importlib
 _EXPORTS = {
     "save_model": "saving_api", "load_model": "saving_api", "save_weights": "saving_api", "load_weights": "saving_api",
     "register_keras_serializable": "serialization", "get_custom_objects": "serialization",
-    "custom_object_scope": "serialization", "CustomObjectScope": "serialization",
+    "custom_object_scope": "serialization", "CustomObjectScope": "serialization", "verify_file": "file_check",
 }
 
 __all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "load_model", "load_weights",
-           "register_keras_serializable", "save_model", "save_weights"]
+           "register_keras_serializable", "save_model", "save_weights", "verify_file"]
 
 
 def __getattr__(name):

@@ -3,15 +3,20 @@
 The new content goes to a temporary file in the target's directory (same file system, so the final rename is
 atomic), is flushed to disk (`fsync`), then replaces the target with `os.replace`; the directory entry is synced too.
 A process killed at any moment leaves either the old file or the new one at the path, plus at worst a stray
-`.<name>.*.tmp` file beside it.
+temporary beside it, named `.<name>.neuronet-save-<pid>-<random>.tmp` (what it is, and which process wrote it).
+The next save or load in that directory removes such temporaries when their process is no longer running.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
-from typing import Iterator
+from typing import Iterator, List
+
+_TEMP_TAG = "neuronet-save"
+_TEMP_PATTERN = re.compile(r"^\..+\.%s-(\d+)-[A-Za-z0-9_]+\.tmp$" % _TEMP_TAG)
 
 
 def check_target(filepath: str, overwrite: bool = True) -> str:
@@ -56,8 +61,10 @@ def atomic_write(filepath: str) -> Iterator[str]:
     'saved'
     """
     directory = os.path.dirname(os.path.abspath(filepath))
+    remove_stale_temporaries(directory)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(filepath)}.{_TEMP_TAG}-{os.getpid()}-", suffix=".tmp",
+                                   dir=directory)
     except OSError as error:
         reason = "is not writable" if isinstance(error, PermissionError) else "does not accept a new file"
         raise type(error)(error.errno, f"Cannot save to {filepath!r}: the directory {directory!r} {reason} "
@@ -74,6 +81,50 @@ def atomic_write(filepath: str) -> Iterator[str]:
             os.remove(tmp)
         raise
     _fsync_directory(directory)
+
+
+def remove_stale_temporaries(directory: str) -> List[str]:
+    """Delete the temporaries of saves whose process is gone (killed mid-save); returns the removed paths.
+
+    Only files named by `atomic_write` are considered, and only those whose process id is not running on this
+    machine: a save in progress in another process is left alone.
+
+    Example:
+    >>> import os, tempfile
+    >>> directory = tempfile.mkdtemp()
+    >>> stale = os.path.join(directory, ".model.keras.neuronet-save-999999999-abc123.tmp")
+    >>> open(stale, "w").close()
+    >>> [os.path.basename(p) for p in remove_stale_temporaries(directory)]
+    ['.model.keras.neuronet-save-999999999-abc123.tmp']
+    """
+    removed: List[str] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        match = _TEMP_PATTERN.match(name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        path = os.path.join(directory, name)
+        with contextlib.suppress(OSError):
+            os.remove(path)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap check: keep the file rather than risk removing a live save's temporary
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # no such process (or an id no process can have)
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
 
 
 def _fsync_path(path: str) -> None:

@@ -15,17 +15,17 @@ import io
 import json
 import warnings
 import zipfile
+import zlib
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from neuronet.saving import legacy_h5, serialization
+from neuronet.saving import legacy_h5, limits, serialization
 from neuronet.utils import naming
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 WEIGHTS_FILENAME = "model.weights.h5"
-_MAX_EXPANSION, _BOMB_FLOOR = 1000, 1 << 32  # refuse members that would inflate past 4 GiB at over 1000:1
 
 
 # --- the walk ------------------------------------------------------------------------------------------------------
@@ -190,35 +190,40 @@ def open_archive(filepath: str, source: str) -> zipfile.ZipFile:
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, name: str, source: str) -> bytes:
+def read_member(archive: zipfile.ZipFile, name: str, source: str, limit: int) -> bytes:
+    """One member, read as a stream and refused past `limit` bytes (the size in the zip header may lie)."""
     info = archive.getinfo(name)
-    if info.file_size > _BOMB_FLOOR and info.file_size > _MAX_EXPANSION * max(info.compress_size, 1):
-        raise ValueError(f"Refusing {name!r} in {source}: it would expand to {info.file_size} bytes from "
-                         f"{info.compress_size} (a decompression bomb).")
+    if info.file_size > limit:
+        raise ValueError(f"Refusing to load {source}: its member {name!r} declares {info.file_size:,} bytes, over "
+                         f"the limit of {limit:,}. Pass a larger `max_bytes` if the file is trusted.")
     try:
-        return archive.read(name)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:  # CRC errors, cut-short members
+        with archive.open(name) as handle:
+            return limits.read_capped(handle, limit, source, f"its member {name!r}")
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, zlib.error) as error:
         raise ValueError(f"Could not read {name!r} from {source}: the archive is damaged ({error}).") from error
 
 
 def load_model(filepath: str, source: str, custom_objects: Optional[dict] = None, compile: bool = True,
-               safe_mode: bool = True) -> Any:
+               safe_mode: bool = True, max_bytes: int = limits.MIN_MAX_BYTES) -> Any:
     with open_archive(filepath, source) as archive:
-        try:
-            config = json.loads(read_member(archive, CONFIG_FILENAME, source).decode("utf8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"The config.json in {source} is not valid JSON ({error}).") from error
-        weights = read_member(archive, WEIGHTS_FILENAME, source)
-    model = legacy_h5.model_from_config(config, custom_objects, safe_mode, source)
-    _build_from_config(model, config.get("build_config"))
+        config = limits.parse_json(read_member(archive, CONFIG_FILENAME, source, limits.MAX_CONFIG_BYTES), source,
+                                   "config.json")
+        weights = read_member(archive, WEIGHTS_FILENAME, source, max_bytes + limits.MIN_MAX_BYTES)
+    if not isinstance(config, dict):
+        raise ValueError(f"The config.json in {source} is not a Keras model config (a JSON object).")
+    with legacy_h5.open_h5(io.BytesIO(weights), source) as f, legacy_h5.reading(source):
+        total = limits.scan_weights(f, source, max_bytes)  # every dataset checked before any array exists
+    with limits.building_within(total, source):
+        model = legacy_h5.model_from_config(config, custom_objects, safe_mode, source)
+        _build_from_config(model, config.get("build_config"), source)
     compile_config = config.get("compile_config") if compile else None
     if compile_config:
         legacy_h5.compile_from_config(model, compile_config, custom_objects, source)
-    load_weights(model, io.BytesIO(weights), source, optimizer_state=bool(compile_config))
+    load_weights(model, io.BytesIO(weights), source, optimizer_state=bool(compile_config), max_bytes=max_bytes)
     return model
 
 
-def _build_from_config(model: Any, build_config: Any) -> None:
+def _build_from_config(model: Any, build_config: Any, source: str) -> None:
     """Create the weights before loading them: Sequential builds; a subclassed model runs once on zeros."""
     from neuronet.autodiff import no_grad
     from neuronet.models.sequential import Sequential
@@ -229,6 +234,8 @@ def _build_from_config(model: Any, build_config: Any) -> None:
     if isinstance(model, Sequential):
         model.build(tuple(shape))
         return
+    for part in (shape if shape and not all(d is None or isinstance(d, int) for d in shape) else [shape]):
+        limits.check_shape_bytes(part, 4, limits.MIN_MAX_BYTES, f"the build input shape {part}", source)
     with no_grad():
         model(_zeros_like_shape(shape), training=False)
 
@@ -240,9 +247,10 @@ def _zeros_like_shape(shape: Any) -> Any:
 
 
 def load_weights(model: Any, target: Any, source: str, skip_mismatch: bool = False,
-                 optimizer_state: bool = True) -> None:
+                 optimizer_state: bool = True, max_bytes: int = limits.MIN_MAX_BYTES) -> None:
     """Fill `model` from a Keras 3 weights file (a path or file object): everything checked before assigning."""
     with legacy_h5.open_h5(target, source) as f, legacy_h5.reading(source):
+        limits.scan_weights(f, source, max_bytes)
         plan, optimizer_values = _plan(f, model, source, skip_mismatch, optimizer_state)
     legacy_h5.assign(plan)
     if optimizer_values is not None:

@@ -22,10 +22,9 @@ from typing import Any, Iterator, List, Optional, Tuple
 import numpy as np
 
 from neuronet.layers.layer import dtype_name
-from neuronet.saving import serialization
+from neuronet.saving import limits, serialization
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
-_BOMB_FLOOR, _MAX_EXPANSION = 1 << 32, 1000  # as Keras 3: refuse > 4 GiB declared from < 1/1000 of it stored
 BACKEND = "numpy"  # neuronet computes with NumPy: the Keras 3 backend name that says so
 Plan = List[Tuple[Any, np.ndarray]]  # (variable, value) pairs, assigned only once every check passed
 
@@ -45,8 +44,8 @@ def reading(source: str) -> Iterator[None]:
     """Turn the errors h5py raises on damaged files into one clear ValueError naming the file."""
     try:
         yield
-    except (OSError, RuntimeError, KeyError, IndexError, TypeError, OverflowError, UnicodeDecodeError,
-            json.JSONDecodeError) as error:
+    except (OSError, RuntimeError, KeyError, IndexError, TypeError, OverflowError, UnicodeError, EOFError,
+            AttributeError, RecursionError, MemoryError, json.JSONDecodeError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
         raise ValueError(f"Could not read {source}: the file is damaged, truncated or not a Keras model file "
@@ -104,10 +103,7 @@ def get_dataset(group: Any, name: str) -> Any:
         raise ValueError(f"Refusing dataset {name!r}: its data lives outside the file.")
     if dataset.dtype.kind not in "fiub":
         raise ValueError(f"Dataset {name!r} holds {dataset.dtype} values, expected numbers.")
-    declared = int(np.prod(dataset.shape, dtype=np.float64)) * dataset.dtype.itemsize
-    if declared > _BOMB_FLOOR and declared > _MAX_EXPANSION * dataset.id.get_storage_size():
-        raise ValueError(f"Refusing dataset {name!r}: it declares {declared} bytes but stores "
-                         f"{dataset.id.get_storage_size()} (a decompression or shape bomb).")
+    limits.check_dataset_storage(dataset, name)
     return dataset
 
 
@@ -150,11 +146,15 @@ def _text(value: Any) -> str:
     return value.decode("utf8") if isinstance(value, (bytes, np.bytes_)) else str(value)
 
 
-def json_attribute(group: Any, name: str) -> Optional[Any]:
-    value = group.attrs.get(name)
-    if value is None:
+def json_attribute(group: Any, name: str, source: str) -> Optional[Any]:
+    """A JSON attribute (`model_config`, `training_config`), its size checked before it is read."""
+    if name not in group.attrs:
         return None
-    return json.loads(_text(value))
+    size = group.attrs.get_id(name).get_storage_size()
+    if size > limits.MAX_CONFIG_BYTES:
+        raise ValueError(f"Refusing to load {source}: its {name!r} attribute takes {size:,} bytes, over the "
+                         f"limit of {limits.MAX_CONFIG_BYTES:,}; a model config is a few MB at most.")
+    return limits.parse_json(_text(group.attrs[name]), source, f"{name!r} attribute")
 
 
 # --- writing -------------------------------------------------------------------------------------------------------
@@ -255,16 +255,18 @@ def save_optimizer_weights(f: Any, optimizer: Any) -> None:
 
 # --- reading -------------------------------------------------------------------------------------------------------
 def load_model(filepath: Any, source: str, custom_objects: Optional[dict] = None, compile: bool = True,
-               safe_mode: bool = True) -> Any:
+               safe_mode: bool = True, max_bytes: int = limits.MIN_MAX_BYTES) -> Any:
     """Rebuild, fill and (if the file says how) compile the model saved in a legacy .h5 file."""
     with open_h5(filepath, source) as f, reading(source):
-        config = json_attribute(f, "model_config")
+        config = json_attribute(f, "model_config", source)
         if config is None:
             raise ValueError(f"No model config found in {source}: it holds weights only (written by "
                              "`save_weights`?). Build the model in code, then call `model.load_weights(path)`.")
-        model = model_from_config(config, custom_objects, safe_mode, source)
+        total = limits.scan_weights(f, source, max_bytes)  # every dataset checked before any array exists
+        with limits.building_within(total, source):
+            model = model_from_config(config, custom_objects, safe_mode, source)
         plan = weights_plan(get_group(f, "model_weights"), model, source)
-        training = json_attribute(f, "training_config") if compile else None
+        training = json_attribute(f, "training_config", source) if compile else None
         optimizer_values = None
         if training is not None and "optimizer_weights" in f:
             group = get_group(f, "optimizer_weights")
@@ -285,7 +287,7 @@ def model_from_config(config: Any, custom_objects: Optional[dict], safe_mode: bo
     try:
         with serialization.safe_mode_scope(safe_mode):
             return serialization.deserialize_layer(config, custom_objects)
-    except (KeyError, IndexError, AttributeError, TypeError) as error:
+    except (KeyError, IndexError, AttributeError, TypeError, OverflowError, RecursionError) as error:
         raise ValueError(f"Could not rebuild the model from the config in {source}: the config is damaged, "
                          f"incomplete or of an unsupported kind ({type(error).__name__}: {error}).") from error
 
@@ -299,9 +301,11 @@ def compile_from_config(model: Any, config: Optional[dict], custom_objects: Opti
     model.compile(**serialization.compile_arguments(config, outputs, custom_objects))
 
 
-def load_weights(model: Any, filepath: Any, source: str, skip_mismatch: bool = False, by_name: bool = False) -> None:
+def load_weights(model: Any, filepath: Any, source: str, skip_mismatch: bool = False, by_name: bool = False,
+                 max_bytes: int = limits.MIN_MAX_BYTES) -> None:
     """`model.load_weights("x.h5")` for a weights file or a whole-model .h5 file."""
     with open_h5(filepath, source) as f, reading(source):
+        limits.scan_weights(f, source, max_bytes)
         group = f if "layer_names" in f.attrs or "layer_names0" in f.attrs else get_group(f, "model_weights")
         plan = weights_plan(group, model, source, skip_mismatch=skip_mismatch, by_name=by_name)
     assign(plan)

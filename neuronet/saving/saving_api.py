@@ -5,11 +5,15 @@ still loads and a file of another kind gives a clear error. Every save is atomic
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-from typing import Any, Optional
+import struct
+import zipfile
+import zlib
+from typing import Any, Iterator, Optional
 
-from neuronet.saving import atomic, keras_zip, legacy_h5
+from neuronet.saving import atomic, keras_zip, legacy_h5, limits
 
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -74,8 +78,12 @@ def _unsupported(what: str) -> None:
 
 
 def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bool = True,
-               safe_mode: bool = True) -> Any:
+               safe_mode: bool = True, max_bytes: Optional[int] = None, isolate: bool = False) -> Any:
     """Load a model saved by neuronet, tf.keras 2 or Keras 3 (`.keras` or `.h5`).
+
+    Loading is bounded: every weight dataset is checked and the total compared with `max_bytes` before any
+    array is created, and the rebuilt model may not allocate more than the file holds. Any problem with the
+    file is a `ValueError` naming it.
 
     Args:
         filepath: path to the file.
@@ -83,16 +91,46 @@ def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bo
         compile: whether to compile the model as it was saved and restore its optimizer state.
         safe_mode: as in Keras: True refuses a `Lambda` holding a Python lambda (bytecode). neuronet never runs code
             from a file: with False, such a function comes from `custom_objects` keyed by the layer name.
+        max_bytes: the most bytes of weights the file may declare; default 32x the file's size (at least
+            64 MiB). Raise it only for a trusted file whose weights compress unusually well.
+        isolate: first read the whole file in a child process (`keras.saving.verify_file`), so that a file
+            crafted or damaged to crash the HDF5 library ends the child, not this process, and becomes a
+            `ValueError`. Use it for files from untrusted sources (downloads, uploads); it costs a process start.
 
     Returns:
         The model, compiled if the file holds its compile arguments and `compile=True`.
     """
     filepath = _path(filepath)
-    kind = _sniff(filepath)
+    if isolate:
+        from neuronet.saving import file_check
+
+        file_check.verify_file(filepath, max_bytes=max_bytes)
     source = f"the file {filepath!r}"
-    if kind == "zip":
-        return keras_zip.load_model(filepath, source, custom_objects, compile, safe_mode)
-    return legacy_h5.load_model(filepath, source, custom_objects, compile, safe_mode)
+    with _clear_errors(source):
+        kind = _sniff(filepath)
+        atomic.remove_stale_temporaries(os.path.dirname(os.path.abspath(filepath)))
+        max_bytes = limits.resolve_max_bytes(max_bytes, filepath)
+        if kind == "zip":
+            return keras_zip.load_model(filepath, source, custom_objects, compile, safe_mode, max_bytes)
+        return legacy_h5.load_model(filepath, source, custom_objects, compile, safe_mode, max_bytes)
+
+
+@contextlib.contextmanager
+def _clear_errors(source: str) -> Iterator[None]:
+    """Whatever h5py, zipfile, zlib or json raise on a damaged file becomes one ValueError naming the file."""
+    try:
+        yield
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except ValueError as error:
+        if source in str(error):
+            raise
+        raise ValueError(f"Could not load {source}: {error}") from error
+    except (OSError, RuntimeError, KeyError, IndexError, TypeError, AttributeError, OverflowError, UnicodeError,
+            EOFError, RecursionError, MemoryError, struct.error, zipfile.BadZipFile, zlib.error,
+            NotImplementedError) as error:
+        raise ValueError(f"Could not load {source}: the file is damaged or not a Keras model file "
+                         f"({type(error).__name__}: {error}).") from error
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
@@ -113,28 +151,35 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
             legacy_h5.save_weights(model, tmp)
 
 
-def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False) -> None:
+def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
+                 max_bytes: Optional[int] = None) -> None:
     """Load weights saved by `save_weights` or `save_model` (`.weights.h5`, `.h5` or `.keras`) into `model`.
 
     Nothing is assigned unless every weight of the file fits the model (with `skip_mismatch=True`, the misfits are
     skipped with a warning instead). `by_name=True` (legacy `.h5` only) matches layers by name instead of order.
+    `max_bytes` bounds the weights the file may declare, as for `load_model`.
     """
     filepath = _path(filepath)
     if not model.built:
         raise ValueError("You are loading weights into a model that has not yet been built. Try building the "
                          "model first by calling it on some data or by using `build()`.")
-    kind = _sniff(filepath)
     source = f"the file {filepath!r}"
-    if kind == "zip":
-        _no_by_name(by_name, filepath)
-        with keras_zip.open_archive(filepath, source) as archive:
-            data = keras_zip.read_member(archive, keras_zip.WEIGHTS_FILENAME, source)
-        keras_zip.load_weights(model, io.BytesIO(data), source, skip_mismatch=skip_mismatch)
-    elif _is_keras3_layout(filepath, source):
-        _no_by_name(by_name, filepath)
-        keras_zip.load_weights(model, filepath, source, skip_mismatch=skip_mismatch)
-    else:
-        legacy_h5.load_weights(model, filepath, source, skip_mismatch=skip_mismatch, by_name=by_name)
+    with _clear_errors(source):
+        kind = _sniff(filepath)
+        atomic.remove_stale_temporaries(os.path.dirname(os.path.abspath(filepath)))
+        max_bytes = limits.resolve_max_bytes(max_bytes, filepath)
+        if kind == "zip":
+            _no_by_name(by_name, filepath)
+            with keras_zip.open_archive(filepath, source) as archive:
+                data = keras_zip.read_member(archive, keras_zip.WEIGHTS_FILENAME, source,
+                                             max_bytes + limits.MIN_MAX_BYTES)
+            keras_zip.load_weights(model, io.BytesIO(data), source, skip_mismatch=skip_mismatch, max_bytes=max_bytes)
+        elif _is_keras3_layout(filepath, source):
+            _no_by_name(by_name, filepath)
+            keras_zip.load_weights(model, filepath, source, skip_mismatch=skip_mismatch, max_bytes=max_bytes)
+        else:
+            legacy_h5.load_weights(model, filepath, source, skip_mismatch=skip_mismatch, by_name=by_name,
+                                   max_bytes=max_bytes)
 
 
 def _no_by_name(by_name: bool, filepath: str) -> None:
