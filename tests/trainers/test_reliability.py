@@ -8,10 +8,10 @@ import pytest
 import neuronet as keras
 
 
-def _model(seed=0, lr=0.01, units=16):
+def _model(seed=0, lr=0.01, units=16, dropout=True):
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(units, activation="relu"),
-                              keras.layers.Dropout(0.2), keras.layers.Dense(1)])
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(units, activation="relu")]
+                             + ([keras.layers.Dropout(0.2)] if dropout else []) + [keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(lr), loss="mse")
     return model
 
@@ -22,10 +22,11 @@ def _data(n=256):
     return x, x.sum(axis=1, keepdims=True)
 
 
+@pytest.mark.parametrize("dropout", [True, False])  # the eager step, and the compiled step (Dense only)
 @pytest.mark.parametrize("lr", [float("inf"), float("nan")])
-def test_a_non_finite_update_is_not_applied_and_training_stops(lr):
+def test_a_non_finite_update_is_not_applied_and_training_stops(lr, dropout):
     x, y = _data()
-    model = _model(lr=lr)
+    model = _model(lr=lr, dropout=dropout)
     before = model.get_weights()
     with pytest.warns(RuntimeWarning, match="stopping training.*not applied"):
         history = model.fit(x, y, epochs=3, verbose=0)
@@ -34,10 +35,11 @@ def test_a_non_finite_update_is_not_applied_and_training_stops(lr):
     assert len(history.history["loss"]) == 1 and model.optimizer.iterations.numpy() == 0
 
 
-def test_a_nan_loss_is_caught_before_its_update():
+@pytest.mark.parametrize("dropout", [True, False])
+def test_a_nan_loss_is_caught_before_its_update(dropout):
     x, y = _data()
     x[40] = 1e30  # finite input whose squared error overflows float32: batch 1's loss is inf
-    model = _model()
+    model = _model(dropout=dropout)
     with pytest.warns(RuntimeWarning, match="stopping training"):
         model.fit(x, y, batch_size=32, shuffle=False, epochs=2, verbose=0)
     assert all(np.isfinite(w).all() for w in model.get_weights())
