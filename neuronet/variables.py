@@ -36,7 +36,7 @@ def _charge(shape: Any, dtype: Any, name: Optional[str]) -> None:
     budget = _allocation.get()
     if budget is None:
         return
-    size = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+    size = math.prod(int(d) for d in shape) * backend.xp.dtype(dtype).itemsize
     if size > budget["left"]:
         raise ValueError(f"Refusing to create variable {name or 'variable'!r} of shape {tuple(shape)} ({size:,} "
                          f"bytes): it exceeds {budget['description']} ({budget['left']:,} bytes left).")

@@ -27,7 +27,8 @@ HOST_ONLY = {
     "metrics/accuracy_metrics.py": "as metric.py",
     "metrics/regression_metrics.py": "as metric.py",
     "optimizers/schedules.py": "learning rates are host scalars",
-    "trainers/data_adapter.py": "data stays on the host and is sliced into batches there",
+    "trainers/data_adapters/": "data stays on the host and is sliced into batches there",
+    "trainers/training_state.py": "BackupAndRestore's host copy of the generator state and shuffle order",
     "trainers/trainer.py": "the host side of the data path (class weights, predict's outputs)",
     "trainers/compile_utils.py": "checks host targets before training",
     "trainers/arguments.py": "validates fit's arguments; class weights become host sample weights",
@@ -61,6 +62,8 @@ LATE_BINDINGS = {
     ("compile.graph", "models.functional"): "the compiled step traces the model classes it knows",
     ("compile.graph", "models.sequential"): "as above",
     ("compile.compiled_step", "trainers.trainer"): "it replays the trainer's own step (checks it is not overridden)",
+    ("saving.saving_api", "saving.file_check"): "load_model(isolate=True) first checks the file in a child process, "
+                                                "which loads it through saving_api",
 }
 
 
