@@ -134,3 +134,20 @@ def test_op_determinism_gives_bit_identical_runs_and_fixes_the_thread_choice():
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
     assert not keras.config.is_op_determinism_enabled()
+
+
+def test_op_determinism_ignores_the_load_for_predict_and_evaluate(monkeypatch):
+    import contextlib
+
+    from neuronet.trainers import threads
+
+    busy = threads.LoadMonitor()
+    monkeypatch.setattr(busy, "poll", lambda: 8.0)  # other processes keep every core busy
+    monkeypatch.setattr(threads, "shared_monitor", lambda: busy)
+    large = 2 * 4096 * 784 * 300
+    assert not isinstance(threads.limit_for(large), contextlib.nullcontext)  # default: one thread when busy
+    keras.config.enable_op_determinism()
+    try:
+        assert isinstance(threads.limit_for(large), contextlib.nullcontext)  # fixed rule: the default count
+    finally:
+        keras.config.disable_op_determinism()
