@@ -7,7 +7,6 @@ running loss and metrics. Restoring all of it makes "killed and resumed" bit-ide
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict
 
 import numpy as np
@@ -17,6 +16,8 @@ from neuronet.utils import random as nn_random
 
 def get_state(model: Any, in_epoch: bool) -> Dict[str, np.ndarray]:
     """Arrays describing where `fit` is now; `in_epoch=False` at an epoch's end (the next epoch starts afresh)."""
+    import json  # `import neuronet` stays free of json (see tests/test_lazy_imports.py)
+
     state = {"rng": np.array(json.dumps(nn_random.generator().bit_generator.state))}
     adapter = getattr(model, "_fit_adapter", None)
     step = int(getattr(model, "_steps_done", 0)) if in_epoch else 0
@@ -32,6 +33,8 @@ def get_state(model: Any, in_epoch: bool) -> Dict[str, np.ndarray]:
 
 def set_state(model: Any, state: Dict[str, np.ndarray], epoch: int) -> None:
     """Restore the generator now; ask `fit` to continue `epoch` at the saved step (read by `resume_epoch`)."""
+    import json
+
     if "rng" in state:
         nn_random.generator().bit_generator.state = json.loads(str(state["rng"]))
     step = int(state.get("step", 0))
