@@ -112,13 +112,14 @@ class Trainer:
         if math.isfinite(float(loss.data)):  # checked before the update: a NaN loss would carry NaN into every weight
             loss = self.optimizer.scale_loss(loss)  # loss scaling (mixed precision, `loss_scale_factor`)
             gradients = grad(loss, variables)
-            # a LossScaleOptimizer skips non-finite gradients itself (and lowers its scale): not a divergence
-            if isinstance(self.optimizer, LossScaleOptimizer) or self._finite_update(gradients):
+            if self._finite_update(gradients):
                 self.optimizer.apply_engine_gradients(gradients, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _finite_update(self, gradients: list) -> bool:
         """False (noted in `_skipped_update`) when the update would make weights NaN/inf: it is not applied."""
+        if isinstance(self.optimizer, LossScaleOptimizer):
+            return True  # it skips non-finite gradients itself (and lowers its scale): not a divergence
         total = self.optimizer._current_learning_rate()
         for gradient in gradients:  # one reduction per gradient, no temporary mask
             if gradient is not None:
