@@ -17,16 +17,20 @@ def strict():
 
 
 def test_default_backend_and_unknown_names():
-    assert keras.backend.backend() == "numpy" and backend.xp is np
+    code = "import neuronet as keras, numpy as np; print(keras.backend.backend(), keras.backend.xp is np)"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "NEURONET_BACKEND"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["numpy", "True"]
     with pytest.raises(ValueError, match="Unknown backend 'torch'"):
         backend.set_backend("torch")
 
 
 def test_cupy_backend_without_cupy_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", None)  # as if CuPy were not installed
+    before = backend.backend()
     with pytest.raises(ImportError, match=r"neuronet\[gpu\]"):
         backend.set_backend("cupy")
-    assert backend.backend() == "numpy"
+    assert backend.backend() == before  # unchanged
 
 
 def test_environment_variable_selects_the_backend():
