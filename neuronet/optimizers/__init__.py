@@ -1,16 +1,20 @@
-"""`keras.optimizers`: SGD, Adam, RMSprop, Adagrad, Nadam, learning-rate schedules, and `get()`."""
+"""`keras.optimizers`: SGD, Adam, AdamW, Adamax, RMSprop, Adagrad, Nadam, Lion, Ftrl, schedules, and `get()`."""
 from neuronet.optimizers import schedules  # noqa: F401
 from neuronet.optimizers.adagrad import Adagrad
 from neuronet.optimizers.adam import Adam
+from neuronet.optimizers.adamax import Adamax
+from neuronet.optimizers.adamw import AdamW
+from neuronet.optimizers.ftrl import Ftrl
+from neuronet.optimizers.lion import Lion
 from neuronet.optimizers.nadam import Nadam
 from neuronet.optimizers.optimizer import Optimizer
 from neuronet.optimizers.rmsprop import RMSprop
 from neuronet.optimizers.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Nadam", "schedules", "get", "serialize",
-           "deserialize"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "RMSprop", "Adagrad", "Nadam", "Lion", "Ftrl", "schedules",
+           "get", "serialize", "deserialize"]
 
-ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, Adam, RMSprop, Adagrad, Nadam)}
+ALL_OBJECTS = {cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, Adamax, RMSprop, Adagrad, Nadam, Lion, Ftrl)}
 
 
 def serialize(optimizer):

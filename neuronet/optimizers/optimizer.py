@@ -183,12 +183,16 @@ class Optimizer:
                                  name=f"{prefix.replace('/', '_')}_{name}")
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
-        """One slot per variable for each name; several names are interleaved per variable, as in Keras 3."""
+        """One slot per variable for each name; several names are interleaved per variable, as in Keras 3.
+
+        `initializer` is one initializer for all names, or a list with one per name.
+        """
         names = [name] if isinstance(name, str) else list(name)
+        initializers = list(initializer) if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
         slots = tuple([] for _ in names)
         for variable in trainable_variables:
             for i, slot_name in enumerate(names):
-                slots[i].append(self.add_variable_from_reference(variable, slot_name, initializer=initializer))
+                slots[i].append(self.add_variable_from_reference(variable, slot_name, initializer=initializers[i]))
         return slots[0] if isinstance(name, str) else slots
 
     def build(self, variables):
