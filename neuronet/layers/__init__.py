@@ -1,7 +1,7 @@
 """`keras.layers`.
 
-The layers a plain `Sequential` + `fit` uses load with neuronet; the others (normalization, preprocessing,
-reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that importing stays fast.
+The layers a plain `Sequential` + `fit` uses load with neuronet; the others (activation layers, normalization,
+preprocessing, reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that importing stays fast.
 """
 import importlib as _importlib
 
@@ -13,6 +13,8 @@ from neuronet.layers.regularization.dropout import Dropout  # noqa: F401
 from neuronet.layers.reshaping.flatten import Flatten  # noqa: F401
 
 _LAZY = {
+    "LeakyReLU": "activations.leaky_relu", "PReLU": "activations.prelu", "ReLU": "activations.relu",
+    "Softmax": "activations.softmax",
     "Identity": "core.identity", "Lambda": "core.lambda_layer",
     "Concatenate": "merging.concatenate", "concatenate": "merging.concatenate",
     **{name: "merging.merge_layers" for name in ("Add", "Average", "Maximum", "Minimum", "Multiply", "Subtract",

@@ -1,0 +1,1 @@
+"""Activation layers with their own arguments or weights: ReLU, LeakyReLU, PReLU, Softmax."""
