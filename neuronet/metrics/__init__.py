@@ -11,12 +11,31 @@ from neuronet.metrics.accuracy_metrics import (  # noqa: F401
     TopKCategoricalAccuracy, accuracy, binary_accuracy, categorical_accuracy, resolve_accuracy,
     sparse_categorical_accuracy, sparse_top_k_categorical_accuracy, top_k_categorical_accuracy,
 )
+from neuronet.metrics.auc import AUC  # noqa: F401
+from neuronet.metrics.confusion_metrics import Precision, Recall  # noqa: F401
+from neuronet.metrics.f_score_metrics import F1Score, FBetaScore  # noqa: F401
+from neuronet.metrics.hinge_metrics import Hinge, SquaredHinge  # noqa: F401
 from neuronet.metrics.metric import Mean, MeanMetricWrapper, Metric, Sum  # noqa: F401
-from neuronet.metrics.regression_metrics import (  # noqa: F401
-    MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
-    RootMeanSquaredError, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error,
+from neuronet.metrics.probabilistic_metrics import (  # noqa: F401
+    BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy,
 )
+from neuronet.metrics.regression_metrics import (  # noqa: F401
+    CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
+    MeanSquaredLogarithmicError, RootMeanSquaredError, cosine_similarity, mean_absolute_error,
+    mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
+)
+
+__all__ = [
+    "Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+    "SparseCategoricalAccuracy", "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "MeanSquaredError",
+    "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "RootMeanSquaredError",
+    "CosineSimilarity", "LogCoshError", "BinaryCrossentropy", "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "Precision", "Recall", "AUC",
+    "F1Score", "FBetaScore", "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mean_squared_error", "mean_absolute_error",
+    "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "mse", "MSE", "mae",
+    "MAE", "mape", "MAPE", "msle", "MSLE", "get", "serialize", "deserialize", "resolve_accuracy",
+]
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -26,8 +45,12 @@ msle = MSLE = mean_squared_logarithmic_error
 _CLASSES = (
     Mean, Sum, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, RootMeanSquaredError,
+    MeanSquaredLogarithmicError, RootMeanSquaredError, CosineSimilarity, LogCoshError, Precision, Recall, AUC,
+    F1Score, FBetaScore,
 )
+# Classes of loss metrics: found by class name; their snake_case names stay the plain loss functions below.
+_LOSS_CLASSES = (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence, Poisson,
+                 Hinge, SquaredHinge)
 # Names a string in `metrics=[...]` may use: class names, their snake_case, and Keras's aliases.
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS_DICT.update({_snake_case(cls.__name__): cls for cls in _CLASSES})
@@ -36,19 +59,16 @@ ALL_OBJECTS_DICT.update({
     "MAE": MeanAbsoluteError, "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
     "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
 })
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in _LOSS_CLASSES})
+ALL_OBJECTS_DICT["auc"] = AUC
 # Loss functions usable as metrics: the running mean of the loss, computed without a graph.
 LOSS_METRICS = {
     "binary_crossentropy": _losses.binary_crossentropy, "bce": _losses.binary_crossentropy,
-    "BCE": _losses.binary_crossentropy, "BinaryCrossentropy": _losses.binary_crossentropy,
-    "categorical_crossentropy": _losses.categorical_crossentropy,
-    "CategoricalCrossentropy": _losses.categorical_crossentropy,
-    "sparse_categorical_crossentropy": _losses.sparse_categorical_crossentropy,
-    "SparseCategoricalCrossentropy": _losses.sparse_categorical_crossentropy,
-    "hinge": _losses.hinge, "Hinge": _losses.hinge, "squared_hinge": _losses.squared_hinge,
-    "SquaredHinge": _losses.squared_hinge, "kl_divergence": _losses.kl_divergence, "kld": _losses.kl_divergence,
-    "KLD": _losses.kl_divergence, "KLDivergence": _losses.kl_divergence, "poisson": _losses.poisson,
-    "Poisson": _losses.poisson, "log_cosh": _losses.log_cosh, "logcosh": _losses.log_cosh,
-    "log_cosh_error": _losses.log_cosh, "LogCoshError": _losses.log_cosh, "huber": _losses.huber,
+    "BCE": _losses.binary_crossentropy, "categorical_crossentropy": _losses.categorical_crossentropy,
+    "sparse_categorical_crossentropy": _losses.sparse_categorical_crossentropy, "hinge": _losses.hinge,
+    "squared_hinge": _losses.squared_hinge, "kl_divergence": _losses.kl_divergence, "kld": _losses.kl_divergence,
+    "KLD": _losses.kl_divergence, "poisson": _losses.poisson, "log_cosh": _losses.log_cosh,
+    "logcosh": _losses.log_cosh, "huber": _losses.huber,
 }
 # Functions a serialized `MeanMetricWrapper` may name.
 FUNCTIONS = {**LOSS_METRICS, **{fn.__name__: fn for fn in (

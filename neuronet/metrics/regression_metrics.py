@@ -51,6 +51,29 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> np.ndarray:
     return np.square(np.log1p(np.maximum(y_pred, eps)) - np.log1p(np.maximum(y_true, eps))).mean(axis=-1)
 
 
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> np.ndarray:
+    """`sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`: 1 for the same direction, -1 for opposite.
+
+    Example:
+    >>> cosine_similarity([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]).round(4)
+    array([0., 1.], dtype=float32)
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    return np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+def _l2_normalize(x: np.ndarray, axis: int) -> np.ndarray:
+    inverse_norm = 1.0 / np.sqrt(np.sum(np.square(x), axis=axis, keepdims=True))  # inf for a zero vector
+    return x * np.minimum(inverse_norm, 1.0 / backend.epsilon()).astype(x.dtype)
+
+
+def log_cosh(y_true: Any, y_pred: Any) -> np.ndarray:
+    """`mean(log(cosh(y_pred - y_true)), axis=-1)`, computed as `x + softplus(-2x) - log(2)` (no overflow)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    x = y_pred - y_true
+    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0).astype(x.dtype), axis=-1)
+
+
 class _RegressionMetric(MeanMetricWrapper):
     _elementwise = True
     _direction = "down"
@@ -126,3 +149,42 @@ class RootMeanSquaredError(Mean):
 
     def result(self) -> float:
         return math.sqrt(super().result())
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """The mean cosine similarity between labels and predictions along `axis`.
+
+    Args:
+        name: name of the metric. dtype: dtype of the state.
+        axis: the axis along which the similarity is computed. Defaults to `-1`.
+
+    Example:
+    >>> m = CosineSimilarity(); m.update_state([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]]); round(m.result(), 4)
+    0.5
+    """
+
+    _direction = "up"
+
+    def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
+        super().__init__(cosine_similarity, name, dtype=dtype, axis=axis)
+        self.axis = axis
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
+
+
+class LogCoshError(MeanMetricWrapper):
+    """The mean of `log(cosh(y_pred - y_true))`: about `x**2 / 2` for small errors, `|x| - log(2)` for large.
+
+    Example:
+    >>> m = LogCoshError(); m.update_state([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]]); round(m.result(), 4)
+    0.1084
+    """
+
+    _direction = "down"
+
+    def __init__(self, name: str = "logcosh", dtype: Any = None) -> None:
+        super().__init__(log_cosh, name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
