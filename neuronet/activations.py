@@ -135,11 +135,13 @@ def get(identifier: Any) -> Callable:
     if identifier is None:
         return linear
     if isinstance(identifier, dict):
-        identifier = identifier.get("config", identifier.get("class_name"))
+        identifier = identifier.get("registered_name") or identifier.get("config", identifier.get("class_name"))
         if isinstance(identifier, dict):
             identifier = identifier.get("name")
     if isinstance(identifier, str):
-        fn = ALL.get(identifier) or _CUSTOM.get(identifier)
+        from neuronet.saving.serialization import get_registered_object  # custom objects: imported on use
+
+        fn = ALL.get(identifier) or _CUSTOM.get(identifier) or get_registered_object(identifier)
         if fn is None:
             valid = sorted(set(ALL) | set(_CUSTOM))
             raise ValueError(f"Could not interpret activation function identifier: {identifier!r}. "
@@ -158,4 +160,6 @@ def serialize(activation: Callable) -> Any:
         return name
     if hasattr(activation, "get_config"):
         return {"class_name": type(activation).__name__, "config": activation.get_config()}
-    return name
+    from neuronet.saving.serialization import get_registered_name
+
+    return get_registered_name(activation)

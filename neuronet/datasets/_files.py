@@ -178,22 +178,41 @@ def download(data_file, directory):
         if not url.startswith(("https://", "http://")):  # never file:// or custom schemes
             failures.append(f"{url}: not an http(s) URL")
             continue
-        fd, part = tempfile.mkstemp(prefix=f".{data_file.name}.", suffix=".part", dir=directory)
         try:
-            print(f"Downloading data from {url}")
-            with os.fdopen(fd, "wb") as out:
-                with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (http(s) only)
-                    shutil.copyfileobj(response, out)
-            with open(part, "rb") as f:
-                content = check(f.read(), data_file, url)
-            os.replace(part, os.path.join(directory, data_file.name))
+            content = None
+
+            def verify(part, url=url):
+                nonlocal content
+                with open(part, "rb") as f:
+                    content = check(f.read(), data_file, url)
+
+            fetch(url, os.path.join(directory, data_file.name), verify)
             return content, []
         except (OSError, ValueError, http.client.HTTPException) as error:  # URLError, timeouts, ChecksumError
             failures.append(f"{url}: {error}")
-        finally:
-            if os.path.exists(part):
-                os.remove(part)
     return None, failures
+
+
+def fetch(url, target, verify=None):
+    """Downloads `url` to the file `target`, atomically: into a temporary file beside it, renamed once
+    `verify(temporary_path)` (if given) returned without raising. The one downloader of the package.
+
+    Raises what urllib raises (`URLError`, `HTTPError`, timeouts: all `OSError`) or what `verify` raises;
+    `target` is then left as it was.
+    """
+    directory, name = os.path.split(os.path.abspath(target))
+    fd, part = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
+    try:
+        print(f"Downloading data from {url}")
+        with os.fdopen(fd, "wb") as out:
+            with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response:  # noqa: S310 (callers pick schemes)
+                shutil.copyfileobj(response, out)
+        if verify is not None:
+            verify(part)
+        os.replace(part, target)
+    finally:
+        if os.path.exists(part):
+            os.remove(part)
 
 
 def _not_found(files, dataset, system_dirs, failures):

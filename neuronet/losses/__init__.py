@@ -41,22 +41,28 @@ def serialize(loss: Any, module: str = "keras.losses") -> Any:
     """
     if loss is None or isinstance(loss, str):
         return loss
+    from neuronet.saving.serialization import get_registered_name  # saving is above losses: imported on use
+
     if inspect.isfunction(loss) or inspect.isbuiltin(loss):
         builtin = getattr(loss, "__module__", "").startswith("neuronet.")
+        name = loss.__name__ if builtin else get_registered_name(loss)
         return {"module": module if builtin else loss.__module__, "class_name": "function",
-                "config": loss.__name__, "registered_name": loss.__name__}
+                "config": name, "registered_name": name}
     if hasattr(loss, "get_config"):
         builtin = type(loss).__module__.startswith("neuronet.")
         return {"module": module if builtin else type(loss).__module__, "class_name": type(loss).__name__,
-                "config": loss.get_config(), "registered_name": None if builtin else type(loss).__name__}
+                "config": loss.get_config(), "registered_name": None if builtin else get_registered_name(type(loss))}
     raise ValueError(f"Cannot serialize {loss!r}: expected a `Loss` instance or a loss function.")
 
 
 def deserialize_object(config: Any, objects: dict, custom_objects: Optional[dict], kind: str) -> Any:
-    """Rebuild an object from a name or a Keras 2/3 config dict, looking names up in `objects`."""
-    lookup = {**objects, **(custom_objects or {})}
+    """Rebuild an object from a name or a Keras 2/3 config dict, looking names up in `custom_objects` and
+    enclosing `custom_object_scope`s, then `objects`, then the `register_keras_serializable` registry."""
+    from neuronet.saving.serialization import all_custom_objects, get_registered_object
+
+    lookup = {**objects, **all_custom_objects(custom_objects)}
     if isinstance(config, str):
-        obj = lookup.get(config)
+        obj = lookup.get(config) or get_registered_object(config)
         if obj is None:
             raise ValueError(_unknown(kind, config, lookup))
         return obj() if inspect.isclass(obj) else obj
@@ -66,7 +72,8 @@ def deserialize_object(config: Any, objects: dict, custom_objects: Optional[dict
     name, inner = config["class_name"], config.get("config") or {}
     if name in ("function", "__function__"):
         return deserialize_object(inner, objects, custom_objects, kind)
-    cls = lookup.get(name) or lookup.get(config.get("registered_name"))
+    registered = config.get("registered_name")
+    cls = lookup.get(name) or lookup.get(registered) or get_registered_object(registered or name)
     if cls is None or not inspect.isclass(cls):
         raise ValueError(_unknown(kind, name, lookup) + " Pass custom classes in `custom_objects`.")
     return cls.from_config(dict(inner))
@@ -95,8 +102,8 @@ def get(identifier: Any) -> Any:
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
         obj = ALL_OBJECTS_DICT.get(identifier)
-        if obj is None:
-            raise ValueError(_unknown("loss", identifier, ALL_OBJECTS_DICT))
+        if obj is None:  # a custom object (scope or registry), else an error listing the names
+            obj = deserialize(identifier)
     else:
         obj = identifier
     if inspect.isclass(obj):

@@ -42,9 +42,12 @@ def deserialize(config, custom_objects=None):
         raise ValueError("An optimizer config must be a dict {'class_name': ..., 'config': {...}}. "
                          f"Received: {config!r}")
     class_name = config["class_name"].split(">")[-1]  # tf.keras 2.11+ may write "Custom>Adam"
-    custom_objects = custom_objects or {}
-    cls = (custom_objects.get(class_name) or ALL_OBJECTS.get(class_name.lower())
-           or _wrappers().get(class_name.lower()))
+    from neuronet.saving.serialization import all_custom_objects, get_registered_object  # imported on use
+
+    custom_objects = all_custom_objects(custom_objects)
+    cls = (custom_objects.get(class_name) or get_registered_object(config.get("registered_name") or "")
+           or ALL_OBJECTS.get(class_name.lower()) or _wrappers().get(class_name.lower())
+           or get_registered_object(class_name))
     if cls is None:
         raise ValueError(f"Could not interpret optimizer identifier: {class_name!r}. Expected one of "
                          f"{sorted(ALL_OBJECTS)}, or pass your class in `custom_objects`.")

@@ -9,10 +9,12 @@ _EXPORTS = {
     "save_model": "saving_api", "load_model": "saving_api", "save_weights": "saving_api", "load_weights": "saving_api",
     "register_keras_serializable": "serialization", "get_custom_objects": "serialization",
     "custom_object_scope": "serialization", "CustomObjectScope": "serialization", "verify_file": "file_check",
+    "get_registered_name": "serialization", "get_registered_object": "serialization",
 }
 
-__all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "load_model", "load_weights",
-           "register_keras_serializable", "save_model", "save_weights", "verify_file"]
+__all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
+           "get_registered_object", "load_model", "load_weights", "register_keras_serializable", "save_model",
+           "save_weights", "verify_file"]
 
 
 def __getattr__(name):

@@ -13,7 +13,8 @@ from typing import Any, Dict, Iterator, Optional
 
 import numpy as np
 
-_REGISTERED: Dict[str, Any] = {}  # "package>Name" -> class, from register_keras_serializable
+_REGISTERED: Dict[str, Any] = {}  # "package>Name" -> class or function, from register_keras_serializable
+_REGISTERED_NAMES: Dict[Any, str] = {}  # and back
 _SCOPES: list = []  # custom_object_scope dicts, innermost last
 
 
@@ -29,25 +30,51 @@ def _registry() -> Dict[str, Any]:
 
 
 def register_keras_serializable(package: str = "Custom", name: Optional[str] = None) -> Any:
-    """Decorator registering a custom class so that configs naming it load without `custom_objects`.
+    """Decorator registering a custom class or function as `"package>name"`, so that configs naming it load
+    without `custom_objects` (layers, models, losses, metrics, optimizers, activations).
+
+    Args:
+        package: the prefix of the registered name. Defaults to `"Custom"`.
+        name: the name within the package; defaults to the object's `__name__`.
 
     Example:
     >>> import neuronet as keras
     >>> @register_keras_serializable(package="my_package")
     ... class Scale(keras.layers.Layer):
     ...     pass
-    >>> get_custom_objects()["my_package>Scale"].__name__
-    'Scale'
+    >>> get_custom_objects()["my_package>Scale"].__name__, get_registered_name(Scale)
+    ('Scale', 'my_package>Scale')
     """
-    def decorator(cls: Any) -> Any:
-        registered = f"{package}>{name or cls.__name__}"
-        if not hasattr(cls, "get_config") and not inspect.isfunction(cls):
-            raise ValueError(f"Cannot register {cls!r}: it is not a function and has no `get_config()` method.")
-        _REGISTERED[registered] = cls
-        cls._registered_name = registered
-        return cls
+    def decorator(obj: Any) -> Any:
+        registered = f"{package}>{name or obj.__name__}"
+        if inspect.isclass(obj) and not hasattr(obj, "get_config"):
+            raise ValueError(f"Cannot register a class that does not have a get_config() method. Received: {obj!r}")
+        _REGISTERED[registered] = obj
+        _REGISTERED_NAMES[obj] = registered
+        obj._registered_name = registered  # read by Lambda's config for functions
+        return obj
 
     return decorator
+
+
+def get_registered_name(obj: Any) -> str:
+    """The name `obj` was registered under (`"package>name"`), else its `__name__`."""
+    return _REGISTERED_NAMES.get(obj, getattr(obj, "__name__", None))
+
+
+def get_registered_object(name: str, custom_objects: Optional[dict] = None, module_objects: Optional[dict] = None
+                          ) -> Any:
+    """The object for `name`: from `custom_objects` and enclosing `custom_object_scope`s, then the registry
+    (`"package>name"`, or a plain name registered once), then `module_objects`; None if none has it."""
+    explicit = all_custom_objects(custom_objects)
+    if name in explicit:
+        return explicit[name]
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if module_objects and name in module_objects:
+        return module_objects[name]
+    matches = [obj for key, obj in _REGISTERED.items() if key.split(">")[-1] == name]
+    return matches[0] if len(matches) == 1 else None
 
 
 def get_custom_objects() -> Dict[str, Any]:
@@ -86,7 +113,7 @@ def serialize_layer(layer: Any) -> dict:
     if cls.__module__.startswith("neuronet."):
         module, registered = _KERAS_MODULES.get(cls.__name__, ("keras.layers", None))
     else:
-        module, registered = cls.__module__, getattr(cls, "_registered_name", cls.__name__)
+        module, registered = cls.__module__, get_registered_name(cls)
     return {"module": module, "class_name": cls.__name__, "config": layer.get_config(), "registered_name": registered}
 
 
@@ -291,11 +318,15 @@ def _deserialize_loss(config: dict, custom: dict) -> Any:
 
 
 def _function_by_name(name: str, custom: dict, builtins: dict, kind: str) -> Any:
-    """A saved function is only a name: the user's function of that name, or neuronet's (kept as the name)."""
+    """A saved function is only a name: the user's function of that name, or neuronet's (kept as the name), or
+    one registered with `register_keras_serializable`."""
     if name in custom:
         return custom[name]
     if name in builtins:
         return name  # compile() resolves it, and metric names and history keys stay as Keras writes them
+    registered = get_registered_object(name)
+    if registered is not None:
+        return registered
     raise ValueError(f"Unknown {kind} function {name!r} in the saved compile configuration. Pass it when loading: "
                      f"`load_model(path, custom_objects={{{name!r}: {name}}})`, or load with `compile=False`.")
 

@@ -5,20 +5,26 @@ from neuronet.utils.progbar import Progbar  # noqa: F401
 from neuronet.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 from neuronet.utils.random import set_random_seed  # noqa: F401
 
-_LAZY = {"normalize": "numerical_utils", "to_categorical": "numerical_utils", "model_to_dot": "model_visualization",
-         "plot_model": "model_visualization"}
+_LAZY = {"normalize": "utils.numerical_utils", "to_categorical": "utils.numerical_utils",
+         "model_to_dot": "utils.model_visualization", "plot_model": "utils.model_visualization",
+         "get_file": "utils.file_utils",
+         **{name: "saving.serialization" for name in ("CustomObjectScope", "custom_object_scope", "get_custom_objects",
+                                                      "get_registered_name", "get_registered_object",
+                                                      "register_keras_serializable")}}
+
+__all__ = sorted({"Progbar", "set_random_seed", "plot_history"} | set(_LAZY))
 
 
 def __getattr__(name):
     if name in _LAZY:
-        value = getattr(_importlib.import_module(f"neuronet.utils.{_LAZY[name]}"), name)
+        value = getattr(_importlib.import_module(f"neuronet.{_LAZY[name]}"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'neuronet.utils' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return list(__all__)
 
 
 def plot_history(*args, **kwargs):
