@@ -14,6 +14,9 @@ from neuronet.variables import Variable  # noqa: F401
 from neuronet.version import __version__  # noqa: F401
 
 _LAZY = {"datasets", "perceptron", "saving", "summary", "wrappers", "tuners", "tuning", "testing"}
+__all__ = sorted({"GradientTape", "Input", "Layer", "Model", "Perceptron", "Sequential", "Variable", "__version__",
+                  "activations", "autodiff", "backend", "callbacks", "initializers", "layers", "losses", "metrics",
+                  "models", "ops", "optimizers", "regularizers", "utils"} | _LAZY)
 
 
 def __getattr__(name):
@@ -22,3 +25,7 @@ def __getattr__(name):
     if name == "Perceptron":
         return _importlib.import_module("neuronet.perceptron").Perceptron
     raise AttributeError(f"module 'neuronet' has no attribute {name!r}")
+
+
+def __dir__():
+    return list(__all__)

@@ -163,3 +163,11 @@ def serialize(activation: Callable) -> Any:
     from neuronet.saving.serialization import get_registered_name
 
     return get_registered_name(activation)
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["elu", "exponential", "gelu", "get", "hard_sigmoid", "heaviside", "leaky_relu", "linear", "relu",
+    "relu6", "selu", "serialize", "sigmoid", "silu", "softmax", "softplus", "softsign", "step", "swish", "tanh"]
+
+
+def __dir__():
+    return sorted(__all__)

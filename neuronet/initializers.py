@@ -168,3 +168,12 @@ def deserialize(config: dict) -> Initializer:
     if cls is None:
         raise ValueError(f"Unknown initializer class {name!r}. Expected one of {sorted(CLASSES)}.")
     return cls.from_config(config.get("config", {}))
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Initializer", "LecunNormal",
+    "LecunUniform", "Ones", "RandomNormal", "RandomUniform", "VarianceScaling", "Zeros", "deserialize", "get",
+    "serialize"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -82,3 +82,10 @@ def serialize(regularizer: Any) -> Any:
         return None
     return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
             "config": regularizer.get_config(), "registered_name": None}
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
+
+
+def __dir__():
+    return sorted(__all__)

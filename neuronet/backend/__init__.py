@@ -41,5 +41,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'neuronet.backend' has no attribute {name!r}")
 
 
+# The public names: what `dir()` shows and `from ... import *` brings (`xp` is read as `backend.xp`).
+__all__ = ["asarray", "backend", "clear_session", "convert_to_numpy", "epsilon", "floatx", "get_array_module",
+           "is_device_array", "random", "set_backend", "set_floatx", "standardize_dtype", "to_numpy"]
+
+
+def __dir__():
+    return sorted(__all__)
+
+
 if os.environ.get("NEURONET_BACKEND"):
     set_backend(os.environ["NEURONET_BACKEND"])

@@ -12,3 +12,7 @@ from neuronet.datasets import california_housing, cifar10, fashion_mnist, mnist
 from neuronet.datasets._files import ChecksumError, DatasetNotFoundError
 
 __all__ = ["ChecksumError", "DatasetNotFoundError", "california_housing", "cifar10", "fashion_mnist", "mnist"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -188,3 +188,10 @@ def load_sklearn_version(return_X_y=False):  # noqa: N803 (scikit-learn's argume
             + "; target MedHouseVal, the median house value in units of $100,000."
         ),
     )
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["load_data", "load_sklearn_version"]
+
+
+def __dir__():
+    return sorted(__all__)

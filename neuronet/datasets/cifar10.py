@@ -63,3 +63,10 @@ def load_data():
     y_train = np.concatenate([y for _, y in batches[:-1]]).reshape(-1, 1)
     x_test, y_test = batches[-1][0], batches[-1][1].reshape(-1, 1)
     return (x_train, y_train), (x_test, y_test)
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["load_data"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -58,3 +58,10 @@ def load_data():
     """
     debian = ((DEBIAN_DIR, "where `apt install dataset-fashion-mnist` puts them on Debian and Ubuntu"),)
     return _idx.load_idx_files(FILES, DATASET, system_dirs=debian)
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["load_data"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -65,3 +65,10 @@ def load_data(path="mnist.npz"):
         x_train, y_train, x_test, y_test = arrays
         return (x_train, y_train), (x_test, y_test)
     return _idx.load_idx_files(FILES, DATASET)
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["load_data"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -1,7 +1,8 @@
 """`keras.layers`.
 
 The layers a plain `Sequential` + `fit` uses load with neuronet; the others (activation layers, normalization,
-preprocessing, reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that importing stays fast.
+preprocessing, reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that
+importing stays fast.
 """
 import importlib as _importlib
 
@@ -25,6 +26,8 @@ _LAZY = {
     "Normalization": "preprocessing.normalization", "PreprocessingLayer": "preprocessing.preprocessing_layer",
     "Rescaling": "preprocessing.rescaling", "RepeatVector": "reshaping.repeat_vector", "Reshape": "reshaping.reshape",
 }
+# The public names: what `dir()` shows and `from ... import *` brings (the lazy ones included).
+__all__ = sorted({"Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer"} | set(_LAZY))
 
 
 def __getattr__(name):
@@ -36,4 +39,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return list(__all__)

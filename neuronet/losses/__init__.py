@@ -121,3 +121,16 @@ def _unknown(kind: str, name: Any, lookup: dict) -> str:
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return (f"Could not interpret {kind} identifier: {name!r}.{hint} Expected one of: "
             f"{', '.join(sorted(lookup, key=str.lower))}.")
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["Loss", "LossFunctionWrapper", "BinaryCrossentropy", "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy", "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError", "LogCosh", "Huber", "Hinge", "SquaredHinge", "KLDivergence", "Poisson",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "mean_squared_error",
+    "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh", "huber",
+    "hinge", "squared_hinge", "kl_divergence", "poisson", "MAE", "MAPE", "MSE", "MSLE", "mae", "mape", "mse",
+    "msle", "get", "serialize", "deserialize"]
+
+
+def __dir__():
+    return sorted(__all__)

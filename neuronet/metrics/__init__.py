@@ -131,3 +131,7 @@ def get(identifier: Any) -> Optional[Metric]:
         return MeanMetricWrapper(identifier)
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}. Expected a name such as 'accuracy' "
                      "or 'mse', a `Metric`, a config dict, or a function `fn(y_true, y_pred)`.")
+
+
+def __dir__():
+    return sorted(__all__)

@@ -6,6 +6,7 @@ from neuronet.models.sequential import Sequential  # noqa: F401
 
 _LAZY = {"clone_model": "models.cloning", "model_from_config": "models.cloning",
          "model_from_json": "models.cloning", "load_model": "saving.saving_api", "save_model": "saving.saving_api"}
+__all__ = sorted({"Model", "Sequential"} | set(_LAZY))
 
 
 def __getattr__(name):
@@ -17,4 +18,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return list(__all__)

@@ -5,3 +5,10 @@ helpers (`argmax`, `one_hot`). They accept Tensors, Variables, arrays and Python
 """
 from neuronet.ops.core import *  # noqa: F401,F403
 from neuronet.ops.nn import *  # noqa: F401,F403
+from neuronet.ops import core as _core, nn as _nn
+
+__all__ = sorted(set(_core.__all__) | set(_nn.__all__))
+
+
+def __dir__():
+    return list(__all__)

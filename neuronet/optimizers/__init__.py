@@ -81,3 +81,7 @@ def get(identifier):
         return ALL_OBJECTS[identifier.lower()]()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Expected one of "
                      f"{sorted(ALL_OBJECTS)}, a config dict, or a `keras.optimizers.Optimizer` instance.")
+
+
+def __dir__():
+    return sorted(__all__)

@@ -341,3 +341,11 @@ def deserialize(config, custom_objects=None):
         raise ValueError(f"Unknown learning rate schedule: {class_name!r}. Expected one of {sorted(_SCHEDULES)}, "
                          "or pass your class in `custom_objects`.")
     return objects[class_name].from_config(dict(config.get("config", {})))
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["CosineDecay", "CosineDecayRestarts", "ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule",
+    "PiecewiseConstantDecay", "PolynomialDecay", "deserialize", "serialize"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -32,3 +32,7 @@ def plot_history(*args, **kwargs):
     from neuronet.utils.plotting import plot_history as plot
 
     return plot(*args, **kwargs)
+
+
+def __dir__():
+    return sorted(__all__)

@@ -24,8 +24,9 @@ def test_get_returns_instances_as_is_and_reads_configs():
 
 
 def test_bad_identifier_lists_valid_names():
-    with pytest.raises(ValueError, match=r"'adamax'.*\['adagrad', 'adam', 'nadam', 'rmsprop', 'sgd'\]"):
-        optimizers.get("adamax")
+    with pytest.raises(ValueError, match=r"'adabelief'.*\['adagrad', 'adam', 'adamax', 'adamw', 'ftrl', 'lion', "
+                                         r"'nadam', 'rmsprop', 'sgd'\]"):
+        optimizers.get("adabelief")
     with pytest.raises(ValueError, match="Could not interpret optimizer identifier"):
         optimizers.get(42)
 
