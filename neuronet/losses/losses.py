@@ -15,9 +15,16 @@ from neuronet.autodiff import Tensor, primitives as p
 from neuronet.losses.loss import Loss, as_tensor, constant, squeeze_or_expand_to_same_rank, with_mask
 
 
-def _prepare(y_true: Any, y_pred: Any) -> tuple:
+def _prepare(y_true: Any, y_pred: Any, name: str = "loss") -> tuple:
     y_pred = as_tensor(y_pred)
-    return squeeze_or_expand_to_same_rank(constant(y_true, y_pred.dtype), y_pred)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(constant(y_true, y_pred.dtype), y_pred)
+    if len(y_true.shape) != len(y_pred.shape):
+        # (n,) against (n, k): Keras fails deep in the graph, or silently broadcasts to (n, n) when n == k.
+        hint = (" For integer class labels and one output unit per class, use `sparse_categorical_crossentropy`."
+                if len(y_pred.shape) == len(y_true.shape) + 1 and y_pred.shape[-1] > 1 else "")
+        raise ValueError(f"{name}: `y_true` of shape {tuple(y_true.shape)} does not match `y_pred` (the model's "
+                         f"output) of shape {tuple(y_pred.shape)}: give targets of the output's shape.{hint}")
+    return y_true, y_pred
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
@@ -27,7 +34,7 @@ def mean_squared_error(y_true: Any, y_pred: Any) -> Tensor:
     >>> mean_squared_error([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]).numpy()
     array([0.5, 0.5], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "mean_squared_error")
     return p.mean_squared_difference(y_pred, y_true, axis=-1)
 
 
@@ -38,7 +45,7 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Tensor:
     >>> mean_absolute_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy()
     array([0.5], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "mean_absolute_error")
     return ops.mean(p.abs(p.subtract(y_pred, y_true)), axis=-1)
 
 
@@ -49,7 +56,7 @@ def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Tensor:
     >>> mean_absolute_percentage_error([[2.0, 4.0]], [[1.0, 4.0]]).numpy()
     array([25.], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "mean_absolute_percentage_error")
     scale = ops.maximum(ops.abs(y_true), backend.epsilon())
     return p.multiply(ops.mean(p.abs(p.divide(p.subtract(y_true, y_pred), scale)), axis=-1), 100.0)
 
@@ -61,7 +68,7 @@ def mean_squared_logarithmic_error(y_true: Any, y_pred: Any) -> Tensor:
     >>> round(float(mean_squared_logarithmic_error([[math.e - 1.0]], [[0.0]])[0]), 4)
     1.0
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "mean_squared_logarithmic_error")
     eps = backend.epsilon()
     first = p.log(p.add(p.maximum(y_pred, eps), 1.0))
     second = p.log(p.add(p.maximum(y_true, eps), 1.0))
@@ -75,7 +82,7 @@ def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
     >>> round(float(huber([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]).numpy().mean()), 3)
     0.155
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "huber")
     delta = float(delta)
     error = p.subtract(y_pred, y_true)
     abs_error = p.abs(error)
@@ -91,7 +98,7 @@ def log_cosh(y_true: Any, y_pred: Any) -> Tensor:
     >>> round(float(log_cosh([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]]).numpy().mean()), 3)
     0.108
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "log_cosh")
     error = p.subtract(y_pred, y_true)
     return ops.mean(p.subtract(p.add(error, p.softplus(p.multiply(error, -2.0))), math.log(2.0)), axis=-1)
 
@@ -111,7 +118,7 @@ def hinge(y_true: Any, y_pred: Any) -> Tensor:
     >>> hinge([[1.0, 0.0]], [[0.5, -2.0]]).numpy()
     array([0.25], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "hinge")
     margin = p.subtract(1.0, p.multiply(_hinge_targets(y_true), y_pred))
     return ops.mean(p.maximum(margin, 0.0), axis=-1)
 
@@ -123,7 +130,7 @@ def squared_hinge(y_true: Any, y_pred: Any) -> Tensor:
     >>> squared_hinge([[1.0, 0.0]], [[0.5, -2.0]]).numpy()
     array([0.125], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "squared_hinge")
     margin = p.subtract(1.0, p.multiply(_hinge_targets(y_true), y_pred))
     return ops.mean(ops.square(p.maximum(margin, 0.0)), axis=-1)
 
@@ -135,7 +142,7 @@ def kl_divergence(y_true: Any, y_pred: Any) -> Tensor:
     >>> round(float(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])[0]), 4)
     0.1438
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "kl_divergence")
     eps = backend.epsilon()
     y_true = ops.clip(y_true, eps, 1.0)
     return p.sum(p.multiply(y_true, p.log(p.divide(y_true, ops.clip(y_pred, eps, 1.0)))), axis=-1)
@@ -148,7 +155,7 @@ def poisson(y_true: Any, y_pred: Any) -> Tensor:
     >>> round(float(poisson([[1.0]], [[1.0]])[0]), 4)
     1.0
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "poisson")
     return ops.mean(p.subtract(y_pred, p.multiply(y_true, p.log(p.add(y_pred, backend.epsilon())))), axis=-1)
 
 
@@ -179,7 +186,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, lab
     >>> binary_crossentropy([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]).numpy().round(3)
     array([0.916, 0.714], dtype=float32)
     """
-    y_true, y_pred = _prepare(y_true, y_pred)
+    y_true, y_pred = _prepare(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     logits = _logits(y_pred, from_logits, "sigmoid", axis, "binary_crossentropy")
@@ -324,7 +331,7 @@ class LossFunctionWrapper(Loss):
                 and getattr(y_pred, "_keras_mask", None) is None):
             # The regression step's loss: the mean over all elements is the batch mean of the per-sample
             # means (every row has the same length), so one fused node does both.
-            y_true, y_pred = _prepare(y_true, y_pred)
+            y_true, y_pred = _prepare(y_true, y_pred, "mean_squared_error")
             return p.mean_squared_difference(y_pred, y_true, axis=None)
         return super().__call__(y_true, y_pred, sample_weight)
 
