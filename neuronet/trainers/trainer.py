@@ -43,11 +43,19 @@ class Trainer:
         """Configure the model for training: optimizer, loss(es), metrics.
 
         Args:
-            optimizer: name or optimizer instance.
-            loss: loss name, `Loss`, callable; a list or dict (by output name) for several outputs.
-            loss_weights: one weight per output (list or dict) scaling its loss in the total.
-            metrics: metrics per output, logged by `fit` and `evaluate`.
-            weighted_metrics: metrics that also receive `sample_weight`/`class_weight`.
+            optimizer: an optimizer name (`"rmsprop"`, the default, `"adam"`, `"sgd"`, ...; Keras's default
+                settings) or a `keras.optimizers.Optimizer` instance.
+            loss: a loss name (`"mse"`, `"sparse_categorical_crossentropy"`, ...), a `keras.losses.Loss`
+                instance, or a function `fn(y_true, y_pred)` returning one value per sample; for a model with
+                several outputs, a list (one per output) or a dict keyed by output name. The value `fit`
+                minimizes is the (weighted) sum of the outputs' losses plus the layers' regularization losses.
+            loss_weights: a list or dict (by output name) of floats weighting each output's loss in that sum.
+            metrics: what `fit` and `evaluate` report besides the loss: names (`"accuracy"`, `"mae"`, ...),
+                `keras.metrics.Metric` instances, or functions `fn(y_true, y_pred)`; a list, or a dict (or list
+                of lists) giving each output its own. `"accuracy"` becomes binary, categorical or sparse
+                categorical accuracy according to the loss and the output shape, as in Keras.
+            weighted_metrics: metrics that are also weighted by `sample_weight`/`class_weight` in `fit` and
+                `evaluate`.
             run_eagerly: True runs every step on the eager autodiff tape (never a compiled step).
             steps_per_execution: batches per callback-visible step, as in Keras: `fit` calls the batch hooks
                 once per `steps_per_execution` batches, `on_train_batch_begin` with the first batch's index
@@ -58,6 +66,13 @@ class Trainer:
                 (float16 gradients would underflow without loss scaling), as Keras does.
 
         Nothing on the model changes unless every argument is valid (a failed `compile` leaves it as it was).
+
+        Example:
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+        >>> model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+        ...               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        >>> type(model.optimizer).__name__, model.loss
+        ('Adam', 'sparse_categorical_crossentropy')
         """
         steps_per_execution = arguments.check_steps_per_execution(steps_per_execution)
         if jit_compile not in ("auto", True, False):
@@ -254,7 +269,15 @@ class Trainer:
         # One sample through the model builds it, and checks shapes before any training step.
         first = pack_like(x, [a[:1] for a in flatten(x)])
         with no_grad():
-            self(first, training=False)
+            try:
+                self(first, training=False)
+            except ValueError as error:  # the probe's batch of 1 is not the user's: show it as None, as Keras does
+                message = str(error)
+                for a in flatten(first):
+                    message = message.replace(str(tuple(a.shape)), str((None,) + tuple(a.shape[1:])))
+                if message == str(error):
+                    raise
+                raise ValueError(message) from None
         if self.compiled and self.compiled_loss is None:
             self._build_compile()
 
@@ -292,7 +315,37 @@ class Trainer:
             sample_weight: Any = None, initial_epoch: int = 0, steps_per_epoch: Optional[int] = None,
             validation_steps: Optional[int] = None, validation_batch_size: Optional[int] = None,
             validation_freq: int = 1) -> History:
-        """Train the model for `epochs` epochs; returns a `History`.
+        """Trains the model for a fixed number of epochs (passes over the whole data).
+
+        Args:
+            x: input data: a NumPy array (or anything `np.asarray` accepts), a list of arrays (a dict keyed by
+                input name) for a model with several inputs, or batches (a generator, an iterable of `(x, y)` /
+                `(x, y, sample_weight)`, a `keras.utils.PyDataset`; then `y` is not given).
+            y: target data, arrays like `x`: one per output (a list, or a dict keyed by output name) for a model
+                with several outputs. Its shape must match the output's (integer labels go with
+                `sparse_categorical_crossentropy`).
+            batch_size: number of samples per gradient update. Defaults to 32.
+            epochs: the epoch to stop at: training runs epochs `initial_epoch` to `epochs - 1`.
+            verbose: 0 (silent), 1 (a progress bar per epoch), 2 (one line per epoch), or "auto" (the default:
+                1 on a terminal, 2 when the output is a file).
+            callbacks: a list of `keras.callbacks.Callback` called during training. `History` (returned) and,
+                with `verbose`, `ProgbarLogger` are added.
+            validation_split: float in [0, 1): the fraction of the data held out for validation: the *last*
+                samples of `x` and `y`, taken before shuffling. Ignored when `validation_data` is given.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val, val_sample_weight)` evaluated at the end of
+                each epoch (never trained on); its logs are prefixed with `val_`.
+            shuffle: whether to shuffle the training samples before each epoch.
+            class_weight: optional dict mapping class indices to a weight for the loss (and weighted metrics),
+                e.g. to give under-represented classes more weight.
+            sample_weight: optional array of one weight per sample (rank 1), or per timestep, scaling the loss.
+            initial_epoch: the epoch at which to start (to resume an earlier run).
+            steps_per_epoch: number of batches per epoch; defaults to the number of samples / `batch_size`.
+            validation_steps: number of validation batches per evaluation; defaults to all of them.
+            validation_batch_size: batch size for validation; defaults to `batch_size`.
+            validation_freq: validate every `validation_freq` epochs (an int).
+
+        Returns:
+            A `History`: `history.history` maps each loss/metric name (and `val_` name) to its value per epoch.
 
         `x` may be arrays (with `y`), a Python generator or iterable of `(x, y)` / `(x, y, sample_weight)`
         batches, or a `keras.utils.PyDataset`. As in Keras, `initial_epoch == epochs` trains nothing and returns
@@ -300,6 +353,13 @@ class Trainer:
         A loss (or update) that becomes NaN or infinite stops training at that batch, before its update is
         applied (with a warning); where it stopped is in the progress line and in `history.stopped_at`
         (`{"epoch", "batch", "steps", "loss"}`).
+
+        Example:
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=3, verbose=0)
+        >>> sorted(history.history), len(history.history["loss"])
+        (['loss'], 3)
         """
         self._assert_compiled("fit")
         batch_size = arguments.check_batch_size(batch_size)
@@ -457,7 +517,28 @@ class Trainer:
     def evaluate(self, x: Any = None, y: Any = None, batch_size: Optional[int] = None, verbose: Any = "auto",
                  sample_weight: Any = None, steps: Optional[int] = None, callbacks: Any = None,
                  return_dict: bool = False) -> Any:
-        """Loss (and metrics) on the given data: a scalar, a list `[loss, *metrics]`, or a dict."""
+        """Returns the loss value and metric values of the model on the given data, computed in batches.
+
+        Args:
+            x: input data, as for `fit`.
+            y: target data, as for `fit`.
+            batch_size: number of samples per batch. Defaults to 32.
+            verbose: 0 (silent), 1 (a progress bar), 2 (one line), or "auto" (the default).
+            sample_weight: optional array of one weight per sample, weighting the loss and weighted metrics.
+            steps: number of batches to evaluate; defaults to all of them.
+            callbacks: a list of `keras.callbacks.Callback` (their `on_test_*` hooks are called).
+            return_dict: return a dict `{name: value}` instead of a list.
+
+        Returns:
+            The loss (a float) if the model has no metrics, else the list `[loss, *metric values]` in the order of
+            `model.metrics_names`, or a dict with `return_dict=True`.
+
+        Example:
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        >>> model.evaluate(np.ones((4, 2)), np.full((4, 1), 2.0), verbose=0, return_dict=True)
+        {'loss': 4.0, 'mae': 2.0}
+        """
         self._assert_compiled("evaluate")
         batch_size = arguments.check_batch_size(batch_size)
         if x is not None and data_adapters.is_array_data(x) and y is None:
@@ -487,9 +568,25 @@ class Trainer:
 
     def predict(self, x: Any, batch_size: Optional[int] = None, verbose: Any = "auto", steps: Optional[int] = None,
                 callbacks: Any = None) -> Any:
-        """Outputs for the inputs `x`, computed in batches; NumPy arrays (a list for several outputs).
+        """Generates output predictions for the input samples, computed in batches (without training behaviour:
+        dropout is off).
+
+        Args:
+            x: input data, as for `fit`.
+            batch_size: number of samples per batch. Defaults to 32.
+            verbose: 0 (silent), 1 (a progress bar), 2 (one line), or "auto" (the default).
+            steps: number of batches to predict; defaults to all of them.
+            callbacks: a list of `keras.callbacks.Callback` (their `on_predict_*` hooks are called).
 
         Several threads may call `predict` on one model at once; each gets the result it would get alone.
+
+        Returns:
+            A NumPy array of predictions (a list, or a dict, of arrays for a model with several outputs).
+
+        Example:
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+        >>> model.predict(np.ones((5, 2)), verbose=0).shape
+        (5, 3)
         """
         batch_size = arguments.check_batch_size(batch_size)
         level = arguments.verbosity(verbose)
