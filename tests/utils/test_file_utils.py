@@ -4,6 +4,7 @@ import hashlib
 import http.server
 import io
 import os
+import pathlib
 import tarfile
 import threading
 import zipfile
@@ -42,7 +43,7 @@ def test_downloads_into_cache_subdir_and_reuses_it(server, tmp_path, capsys):
     sha = hashlib.sha256(b"a,b\n1,2\n").hexdigest()
     cache = tmp_path / "cache"
     path = utils.get_file(origin=f"{url}/data.csv", file_hash=sha, cache_dir=str(cache))
-    assert path == str(cache / "datasets" / "data.csv") and open(path).read() == "a,b\n1,2\n"
+    assert path == str(cache / "datasets" / "data.csv") and pathlib.Path(path).read_text() == "a,b\n1,2\n"
     assert "Downloading data from" in capsys.readouterr().out
     again = utils.get_file("data.csv", f"{url}/data.csv", file_hash=sha, cache_dir=str(cache))
     assert again == path and len(requests) == 1  # cached: no second request
@@ -63,7 +64,7 @@ def test_bad_checksum_leaves_nothing_and_outdated_copy_is_replaced(server, tmp_p
     md5 = hashlib.md5(b"new content").hexdigest()  # noqa: S324 (Keras accepts md5 checksums)
     path = utils.get_file(origin=f"{url}/data.bin", file_hash=md5, cache_dir=str(cache))
     assert "re-download" in capsys.readouterr().out
-    assert open(path, "rb").read() == b"new content"
+    assert pathlib.Path(path).read_bytes() == b"new content"
     assert utils.get_file(origin=f"{url}/data.bin", md5_hash=md5, cache_dir=str(cache)) == path
 
 
@@ -78,10 +79,10 @@ def test_extracts_tar_and_zip_archives(tmp_path):
     cache = str(tmp_path / "cache")
     extracted = utils.get_file(origin=tar_path.as_uri(), extract=True, cache_dir=cache)
     assert extracted.endswith(os.path.join("datasets", "images.tar.gz"))
-    assert open(os.path.join(extracted, "images", "a.txt")).read() == "abc"
+    assert pathlib.Path(extracted, "images", "a.txt").read_text() == "abc"
     assert os.path.isfile(os.path.join(tmp_path, "cache", "datasets", "images.tar.gz_archive"))
     named = utils.get_file("texts.zip", zip_path.as_uri(), extract=True, cache_dir=cache)
-    assert named.endswith("texts_extracted") and open(os.path.join(named, "texts", "b.txt")).read() == "xyz"
+    assert named.endswith("texts_extracted") and pathlib.Path(named, "texts", "b.txt").read_text() == "xyz"
 
 
 def test_refuses_archive_members_outside_the_directory(tmp_path):

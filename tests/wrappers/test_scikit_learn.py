@@ -91,7 +91,7 @@ def test_tf_keras_path_resolves():
     assert keras.wrappers.scikit_learn.KerasRegressor is KerasRegressor
     assert keras.wrappers.KerasClassifier is KerasClassifier
     with pytest.raises(AttributeError, match="scikit_learn"):
-        _ = keras.wrappers.SKLearnRegressor
+        _ = keras.wrappers.KerasTransformer
 
 
 @pytest.mark.requires_data("california_housing")

@@ -107,7 +107,7 @@ def test_clone_pipeline_and_grid_search():
 
 
 def test_errors_before_fit_and_for_uncompiled_models():
-    X, y = blobs(20)
+    X, _ = blobs(20)
     with pytest.raises(NotFittedError):
         SKLearnRegressor(dynamic_model).predict(X)
     uncompiled = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
