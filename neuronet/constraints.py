@@ -169,3 +169,12 @@ def deserialize(config: Any, custom_objects: Any = None) -> Any:
         raise ValueError(f"Unknown constraint: {name!r}. Built-in constraints are {sorted(CLASSES)}; pass "
                          "custom ones in `custom_objects`.")
     return cls.from_config(config.get("config", {}))
+
+
+# The public names: what `dir()` shows and `from ... import *` brings.
+__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm", "min_max_norm",
+           "non_neg", "serialize", "unit_norm"]
+
+
+def __dir__():
+    return sorted(__all__)

@@ -5,7 +5,8 @@ import types
 import pytest
 
 PUBLIC_MODULES = [
-    "neuronet", "neuronet.activations", "neuronet.backend", "neuronet.callbacks", "neuronet.datasets",
+    "neuronet", "neuronet.activations", "neuronet.backend", "neuronet.callbacks", "neuronet.constraints",
+    "neuronet.datasets",
     "neuronet.datasets.california_housing", "neuronet.datasets.cifar10", "neuronet.datasets.fashion_mnist",
     "neuronet.datasets.mnist", "neuronet.initializers", "neuronet.layers", "neuronet.losses", "neuronet.metrics",
     "neuronet.models", "neuronet.ops", "neuronet.optimizers", "neuronet.optimizers.schedules",
@@ -29,6 +30,14 @@ def test_dir_lists_exactly_the_public_names(name):
     assert hasattr(module, "__all__"), f"{name} has no __all__"
     assert len(set(module.__all__)) == len(module.__all__), f"{name}.__all__ repeats names"
     assert sorted(dir(module)) == sorted(module.__all__), f"dir({name}) differs from its __all__"
+
+
+def test_every_public_subpackage_imported_by_neuronet_is_listed():
+    import neuronet
+
+    internal = {"gradient_tape", "trainers", "variables", "version"}  # engine parts, not Keras names
+    imported = {n for n, v in vars(neuronet).items() if isinstance(v, types.ModuleType) and not n.startswith("_")}
+    assert imported - internal <= set(neuronet.__all__)
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

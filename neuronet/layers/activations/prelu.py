@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from neuronet import initializers, ops, regularizers
+from neuronet import constraints, initializers, ops, regularizers
 from neuronet.layers.layer import Layer
 
 
@@ -16,7 +16,7 @@ class PReLU(Layer):
     Args:
         alpha_initializer: initializer of the weights. Defaults to `"Zeros"`.
         alpha_regularizer: regularizer of the weights. Defaults to `None`.
-        alpha_constraint: constraint on the weights; neuronet has no constraints yet, so only `None` is accepted.
+        alpha_constraint: constraint applied to the weights after each optimizer step (e.g. `"non_neg"`).
         shared_axes: axes (counted with the batch axis as 0) along which one slope is shared, e.g. `[1, 2]` for
             one slope per channel of `(batch, height, width, channels)` inputs. Defaults to `None`.
         **kwargs: base layer keyword arguments, such as `name` and `dtype`.
@@ -29,13 +29,10 @@ class PReLU(Layer):
 
     def __init__(self, alpha_initializer: Any = "Zeros", alpha_regularizer: Any = None, alpha_constraint: Any = None,
                  shared_axes: Any = None, **kwargs: Any) -> None:
-        if alpha_constraint is not None:
-            raise ValueError(f"PReLU: `alpha_constraint` is not supported by neuronet yet. Received: "
-                             f"{alpha_constraint!r}")
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = None
+        self.alpha_constraint = constraints.get(alpha_constraint)
         if shared_axes is None:
             self.shared_axes = None
         elif not isinstance(shared_axes, (list, tuple)):
@@ -54,7 +51,7 @@ class PReLU(Layer):
             raise ValueError(f"Layer {self.name!r}: every non-shared axis of the input must be known to build "
                              f"`alpha`. Received input shape {tuple(input_shape)}; share the unknown axes.")
         self.alpha = self.add_weight(shape=param_shape, name="alpha", initializer=self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer)
+                                     regularizer=self.alpha_regularizer, constraint=self.alpha_constraint)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -72,5 +69,6 @@ class PReLU(Layer):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer), "alpha_constraint": None,
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
                 "shared_axes": self.shared_axes}

@@ -55,13 +55,16 @@ def test_prelu_alpha_shape_and_training():
     assert not np.allclose(model.layers[-1].alpha.numpy(), before)
 
 
-def test_prelu_refuses_other_input_shape_and_unsupported_constraint():
+def test_prelu_refuses_other_input_shapes_and_honours_its_constraint():
     layer = layers.PReLU()
     layer(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match=r"alpha.*\(3,\).*\(2, 4\)"):
         layer(np.zeros((2, 4), "float32"))
-    with pytest.raises(ValueError, match="alpha_constraint"):
-        layers.PReLU(alpha_constraint="non_neg")
+    model = keras.Sequential([keras.Input((3,)), layers.PReLU(alpha_constraint="non_neg")])
+    model.compile(keras.optimizers.SGD(1.0), "mse")
+    model.fit(-np.ones((4, 3)), np.full((4, 3), 5.0), verbose=0)  # the gradient pushes alpha negative
+    assert np.all(model.layers[0].alpha.numpy() == 0.0)
+    assert layers.PReLU.from_config(model.layers[0].get_config()).alpha_constraint is not None
     with pytest.raises(ValueError, match="shared_axes"):
         layers.PReLU(shared_axes=[3])(np.zeros((2, 3), "float32"))
 
