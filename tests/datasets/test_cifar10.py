@@ -39,6 +39,7 @@ def synthetic(tmp_path, monkeypatch):
     monkeypatch.setattr(cifar10, "FILE", dataclasses.replace(cifar10.FILE, sha256=digest, content_sha256=digest))
     monkeypatch.delenv(_files.DATA_DIR_ENV, raising=False)
     monkeypatch.setenv(_files.HOME_ENV, str(tmp_path / "home"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))  # no real Keras cache either
     requests = []
 
     def fake_urlopen(url, timeout=None):
@@ -101,11 +102,12 @@ def test_truncated_batch_and_missing_member_are_refused(tmp_path, monkeypatch):
 def test_offline_without_a_copy_names_where_to_put_it(tmp_path, monkeypatch):
     monkeypatch.delenv(_files.DATA_DIR_ENV, raising=False)
     monkeypatch.setenv(_files.HOME_ENV, str(tmp_path / "home"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
 
     def offline(url, timeout=None):
         raise urllib.error.URLError("network is unreachable (test)")
 
     monkeypatch.setattr(urllib.request, "urlopen", offline)
-    with pytest.raises(_files.DatasetNotFoundError, match="cifar-10-binary.tar.gz.*'cifar10'"):
+    with pytest.raises(_files.DatasetNotFoundError, match=r"cifar10.*cifar-10-binary\.tar\.gz.*NEURONET_DATA_DIR"):
         cifar10.load_data()
 
