@@ -6,6 +6,7 @@ from typing import Any, Callable
 from neuronet import backend, ops
 from neuronet.autodiff import Tensor
 from neuronet.ops import nn as nn_ops
+from neuronet.saving.object_registration import get_registered_name, get_registered_object
 
 
 def linear(x: Any) -> Any:
@@ -139,8 +140,6 @@ def get(identifier: Any) -> Callable:
         if isinstance(identifier, dict):
             identifier = identifier.get("name")
     if isinstance(identifier, str):
-        from neuronet.saving.serialization import get_registered_object  # custom objects: imported on use
-
         fn = ALL.get(identifier) or _CUSTOM.get(identifier) or get_registered_object(identifier)
         if fn is None:
             valid = sorted(set(ALL) | set(_CUSTOM))
@@ -160,8 +159,6 @@ def serialize(activation: Callable) -> Any:
         return name
     if hasattr(activation, "get_config"):
         return {"class_name": type(activation).__name__, "config": activation.get_config()}
-    from neuronet.saving.serialization import get_registered_name
-
     return get_registered_name(activation)
 
 # The public names: what `dir()` shows and `from ... import *` brings.

@@ -13,6 +13,7 @@ from neuronet.losses.losses import (  # noqa: F401
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
     sparse_categorical_crossentropy, squared_hinge,
 )
+from neuronet.saving.object_registration import all_custom_objects, get_registered_name, get_registered_object
 
 ALL_OBJECTS = (
     Loss, LossFunctionWrapper, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
@@ -41,8 +42,6 @@ def serialize(loss: Any, module: str = "keras.losses") -> Any:
     """
     if loss is None or isinstance(loss, str):
         return loss
-    from neuronet.saving.serialization import get_registered_name  # saving is above losses: imported on use
-
     if inspect.isfunction(loss) or inspect.isbuiltin(loss):
         builtin = getattr(loss, "__module__", "").startswith("neuronet.")
         name = loss.__name__ if builtin else get_registered_name(loss)
@@ -58,8 +57,6 @@ def serialize(loss: Any, module: str = "keras.losses") -> Any:
 def deserialize_object(config: Any, objects: dict, custom_objects: Optional[dict], kind: str) -> Any:
     """Rebuild an object from a name or a Keras 2/3 config dict, looking names up in `custom_objects` and
     enclosing `custom_object_scope`s, then `objects`, then the `register_keras_serializable` registry."""
-    from neuronet.saving.serialization import all_custom_objects, get_registered_object
-
     lookup = {**objects, **all_custom_objects(custom_objects)}
     if isinstance(config, str):
         obj = lookup.get(config) or get_registered_object(config)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import numpy as np
-
 from neuronet import losses
 from neuronet.metrics.metric import MeanMetricWrapper, to_numpy
 
@@ -15,7 +13,7 @@ class _LossMetric(MeanMetricWrapper):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         if sample_weight is not None:
-            pred_shape, weight_shape = np.shape(to_numpy(y_pred)), np.shape(to_numpy(sample_weight))
+            pred_shape, weight_shape = to_numpy(y_pred).shape, to_numpy(sample_weight).shape
             if len(pred_shape) == 1 and weight_shape not in ((), (1,)):
                 # The loss averages the last axis: rank-1 predictions give one value for the whole batch.
                 raise ValueError(f"{type(self).__name__}: y_pred of shape {pred_shape} gives one loss value for the "

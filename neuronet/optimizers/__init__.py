@@ -10,6 +10,7 @@ from neuronet.optimizers.nadam import Nadam
 from neuronet.optimizers.optimizer import Optimizer
 from neuronet.optimizers.rmsprop import RMSprop
 from neuronet.optimizers.sgd import SGD
+from neuronet.saving.object_registration import all_custom_objects, get_registered_object
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "RMSprop", "Adagrad", "Nadam", "Lion", "Ftrl", "schedules",
            "get", "serialize", "deserialize"]
@@ -42,8 +43,6 @@ def deserialize(config, custom_objects=None):
         raise ValueError("An optimizer config must be a dict {'class_name': ..., 'config': {...}}. "
                          f"Received: {config!r}")
     class_name = config["class_name"].split(">")[-1]  # tf.keras 2.11+ may write "Custom>Adam"
-    from neuronet.saving.serialization import all_custom_objects, get_registered_object  # imported on use
-
     custom_objects = all_custom_objects(custom_objects)
     cls = (custom_objects.get(class_name) or get_registered_object(config.get("registered_name") or "")
            or ALL_OBJECTS.get(class_name.lower()) or _wrappers().get(class_name.lower())

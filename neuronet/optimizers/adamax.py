@@ -1,6 +1,5 @@
 """Adamax: Adam with the infinity norm."""
-import numpy as np
-
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -52,16 +51,17 @@ class Adamax(optimizer.Optimizer):
         self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
         index = self._get_variable_index(variable)
         m, u = self._m[index].data, self._u[index].data
-        buffer = np.subtract(gradient, m, out=np.empty_like(m))  # out=: stays an array for 0-d weights
+        buffer = xp.subtract(gradient, m, out=xp.empty_like(m))  # out=: stays an array for 0-d weights
         buffer *= 1.0 - beta_1
         m += buffer
         u *= beta_2
-        np.maximum(u, np.abs(gradient, out=buffer), out=u)
-        np.add(u, float(self.epsilon), out=buffer)
-        np.divide(m, buffer, out=buffer)
+        xp.maximum(u, xp.abs(gradient, out=buffer), out=u)
+        xp.add(u, float(self.epsilon), out=buffer)
+        xp.divide(m, buffer, out=buffer)
         buffer *= learning_rate / (1.0 - beta_1 ** self._local_step())
         variable.data -= buffer
 

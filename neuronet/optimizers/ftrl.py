@@ -1,6 +1,5 @@
 """Ftrl: Follow The Regularized Leader, with L1/L2 and shrinkage regularization."""
-import numpy as np
-
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -73,17 +72,18 @@ class Ftrl(optimizer.Optimizer):
             var_list, ["accumulator", "linear"], initializer=[float(self.initial_accumulator_value), "zeros"])
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         index = self._get_variable_index(variable)
         accum, linear, w = self._accumulators[index].data, self._linears[index].data, variable.data
         power = -float(self.learning_rate_power)
         l1 = float(self.l1_regularization_strength)
         l2 = float(self.l2_regularization_strength) + float(self.beta) / (2.0 * learning_rate)
-        new_accum = accum + np.square(gradient)
-        new_accum_power = np.power(new_accum, power)
+        new_accum = accum + xp.square(gradient)
+        new_accum_power = xp.power(new_accum, power)
         linear += gradient + (2.0 * float(self.l2_shrinkage_regularization_strength)) * w
-        linear -= (new_accum_power - np.power(accum, power)) / learning_rate * w
+        linear -= (new_accum_power - xp.power(accum, power)) / learning_rate * w
         quadratic = new_accum_power / learning_rate + 2.0 * l2
-        w[...] = (np.clip(linear, -l1, l1) - linear) / quadratic
+        w[...] = (xp.clip(linear, -l1, l1) - linear) / quadratic
         accum[...] = new_accum
 
     def get_config(self):

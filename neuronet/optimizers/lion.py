@@ -1,6 +1,5 @@
 """Lion: sign of an interpolated momentum (EvoLved Sign Momentum)."""
-import numpy as np
-
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -52,11 +51,12 @@ class Lion(optimizer.Optimizer):
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
+        xp = backend.xp
         beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
         m = self._momentums[self._get_variable_index(variable)].data
-        buffer = np.multiply(m, beta_1, out=np.empty_like(m))  # out=: stays an array for 0-d weights
+        buffer = xp.multiply(m, beta_1, out=xp.empty_like(m))  # out=: stays an array for 0-d weights
         buffer += gradient * (1.0 - beta_1)
-        np.sign(buffer, out=buffer)
+        xp.sign(buffer, out=buffer)
         buffer *= learning_rate
         variable.data -= buffer
         m *= beta_2

@@ -8,9 +8,9 @@ from neuronet.utils.random import set_random_seed  # noqa: F401
 _LAZY = {"normalize": "utils.numerical_utils", "to_categorical": "utils.numerical_utils",
          "model_to_dot": "utils.model_visualization", "plot_model": "utils.model_visualization",
          "get_file": "utils.file_utils",
-         **{name: "saving.serialization" for name in ("CustomObjectScope", "custom_object_scope", "get_custom_objects",
-                                                      "get_registered_name", "get_registered_object",
-                                                      "register_keras_serializable")}}
+         **{name: "saving.object_registration" for name in ("CustomObjectScope", "custom_object_scope",
+                                                            "get_custom_objects", "get_registered_name",
+                                                            "get_registered_object", "register_keras_serializable")}}
 
 __all__ = sorted({"Progbar", "set_random_seed", "plot_history"} | set(_LAZY))
 
@@ -32,7 +32,3 @@ def plot_history(*args, **kwargs):
     from neuronet.utils.plotting import plot_history as plot
 
     return plot(*args, **kwargs)
-
-
-def __dir__():
-    return sorted(__all__)
