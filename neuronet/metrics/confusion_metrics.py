@@ -62,7 +62,7 @@ class Precision(_ThresholdedCounts):
 
     Example:
     >>> m = Precision(); m.update_state([0, 1, 1, 1], [1, 0, 1, 1]); m.result()
-    0.6666666666666666
+    0.6666667
     >>> m = Precision(top_k=2); m.update_state([0, 0, 1, 1], [1, 1, 1, 1]); m.result()
     0.0
     """

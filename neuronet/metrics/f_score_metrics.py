@@ -26,7 +26,7 @@ class FBetaScore(Metric):
     Example:
     >>> m = FBetaScore(beta=2.0, threshold=0.5)
     >>> m.update_state(np.array([[1, 1], [0, 1]]), np.array([[0.9, 0.2], [0.7, 0.8]])); m.result().round(4)
-    array([0.8333, 0.5556])
+    array([0.8333, 0.5556], dtype=float32)
     """
 
     _direction = "up"
@@ -125,7 +125,7 @@ class F1Score(FBetaScore):
     Example:
     >>> m = F1Score(threshold=0.5)
     >>> m.update_state(np.array([[1, 1], [0, 1]]), np.array([[0.9, 0.2], [0.7, 0.8]])); m.result().round(4)
-    array([0.6667, 0.6667])
+    array([0.6667, 0.6667], dtype=float32)
     """
 
     def __init__(self, average: Optional[str] = None, threshold: Optional[float] = None, name: str = "f1_score",
