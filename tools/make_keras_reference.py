@@ -241,6 +241,16 @@ METRIC_CLASSES = {
     "MeanSquaredError": ("signed", [{}]), "MeanAbsoluteError": ("signed", [{}]),
     "MeanAbsolutePercentageError": ("regression", [{}]), "MeanSquaredLogarithmicError": ("regression", [{}]),
     "RootMeanSquaredError": ("signed", [{}]),
+    "BinaryCrossentropy": ("binary", [{}, {"label_smoothing": 0.1}]),
+    "CategoricalCrossentropy": ("categorical", [{}, {"label_smoothing": 0.2}]),
+    "SparseCategoricalCrossentropy": ("sparse", [{}]), "KLDivergence": ("probabilities", [{}]),
+    "Poisson": ("regression", [{}]), "LogCoshError": ("signed", [{}]), "CosineSimilarity": ("signed", [{}]),
+    "Hinge": ("hinge", [{}]), "SquaredHinge": ("hinge", [{}]),
+    "Precision": ("binary", [{}, {"thresholds": [0.3, 0.6]}, {"top_k": 2}]),
+    "Recall": ("binary", [{}, {"class_id": 1}]),
+    "AUC": ("binary", [{}, {"curve": "PR"}, {"num_thresholds": 11, "summation_method": "minoring"}]),
+    "F1Score": ("binary", [{}, {"average": "macro", "threshold": 0.5}]),
+    "FBetaScore": ("binary", [{"beta": 2.0, "average": "micro", "threshold": 0.4}]),
 }
 
 
@@ -306,6 +316,12 @@ OPTIMIZERS = {
                 {"learning_rate": 0.01, "momentum": 0.5}, {"rho": 0.5, "centered": True, "momentum": 0.3}],
     "Adagrad": [{"learning_rate": 0.1}, {"initial_accumulator_value": 0.5, "epsilon": 1e-3}],
     "Nadam": [{"learning_rate": 0.01}, {"beta_2": 0.9}],
+    "AdamW": [{"learning_rate": 0.01}, {"learning_rate": 0.01, "amsgrad": True, "weight_decay": 0.1}],
+    "Adamax": [{"learning_rate": 0.01}, {"beta_2": 0.9, "epsilon": 1e-3}],
+    "Lion": [{"learning_rate": 0.01}, {"beta_1": 0.5, "beta_2": 0.9}],
+    "Ftrl": [{"learning_rate": 0.1}, {"learning_rate": 0.2, "learning_rate_power": -0.3, "beta": 0.3,
+                                      "l1_regularization_strength": 0.05, "l2_regularization_strength": 0.1,
+                                      "l2_shrinkage_regularization_strength": 0.02}],
 }
 SCHEDULES = {
     "ExponentialDecay": [{"initial_learning_rate": 0.1, "decay_steps": 3, "decay_rate": 0.5},
@@ -384,6 +400,11 @@ LAYER_CONFIGS = {
     "Identity": [{"name": "ident"}], "Discretization": [{"bin_boundaries": [0.0, 1.0], "name": "disc"}],
     "CategoryEncoding": [{"num_tokens": 4, "output_mode": "one_hot", "name": "enc"}],
     "InputLayer": [{"shape": [3], "name": "in"}],
+    "ReLU": [{"name": "relu"}, {"max_value": 6.0, "negative_slope": 0.1, "threshold": 0.5, "name": "relu2"}],
+    "LeakyReLU": [{"name": "leaky"}, {"negative_slope": 0.1, "name": "leaky2"}],
+    "PReLU": [{"name": "prelu"}, {"alpha_initializer": "ones", "shared_axes": [1], "alpha_regularizer": "l2",
+                                  "alpha_constraint": "non_neg", "name": "prelu2"}],
+    "Softmax": [{"name": "softmax"}, {"axis": [1, 2], "name": "softmax2"}],
 }
 
 

@@ -21,7 +21,7 @@ from neuronet.metrics.probabilistic_metrics import (  # noqa: F401
 )
 from neuronet.metrics.regression_metrics import (  # noqa: F401
     CosineSimilarity, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
-    MeanSquaredLogarithmicError, RootMeanSquaredError, cosine_similarity, mean_absolute_error,
+    MeanSquaredLogarithmicError, RootMeanSquaredError, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
 )
 
@@ -33,7 +33,7 @@ __all__ = [
     "SparseCategoricalCrossentropy", "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "Precision", "Recall", "AUC",
     "F1Score", "FBetaScore", "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mean_squared_error", "mean_absolute_error",
-    "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "cosine_similarity", "mse", "MSE", "mae",
+    "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "mse", "MSE", "mae",
     "MAE", "mape", "MAPE", "msle", "MSLE", "get", "serialize", "deserialize", "resolve_accuracy",
 ]
 

@@ -28,6 +28,7 @@ with np.load(FIXTURES / "keras_reference.npz", allow_pickle=False) as _npz:
 # Where Keras's TensorFlow and JAX backends disagree with each other, or Keras refuses an input its own docs allow,
 # neuronet keeps its behaviour: each is asserted to differ here, and explained by a test in test_divergences.py.
 DIVERGENCES = {
+    "metrics.CosineSimilarity[config,{}]": "Keras's CosineSimilarity.get_config() drops `axis`; neuronet keeps it",
     "losses.sparse_categorical_crossentropy[sparse_unnormalised_wide]":
         "TF clips unnormalised probability rows before renormalising them, JAX after; neuronet renormalises first",
     "activations.selu[{}]": "the derivative at 0: TF's is scale, JAX's (and neuronet's) scale * alpha",
