@@ -6,7 +6,7 @@ from typing import Any, Callable
 from neuronet import backend, ops
 from neuronet.autodiff import Tensor
 from neuronet.ops import nn as nn_ops
-from neuronet.saving.object_registration import get_registered_name, get_registered_object
+from neuronet.utils.object_registration import get_registered_name, get_registered_object
 
 
 def linear(x: Any) -> Any:

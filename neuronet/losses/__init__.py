@@ -13,7 +13,7 @@ from neuronet.losses.losses import (  # noqa: F401
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
     sparse_categorical_crossentropy, squared_hinge,
 )
-from neuronet.saving.object_registration import all_custom_objects, get_registered_name, get_registered_object
+from neuronet.utils.object_registration import all_custom_objects, get_registered_name, get_registered_object
 
 ALL_OBJECTS = (
     Loss, LossFunctionWrapper, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,

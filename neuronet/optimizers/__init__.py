@@ -10,7 +10,7 @@ from neuronet.optimizers.nadam import Nadam
 from neuronet.optimizers.optimizer import Optimizer
 from neuronet.optimizers.rmsprop import RMSprop
 from neuronet.optimizers.sgd import SGD
-from neuronet.saving.object_registration import all_custom_objects, get_registered_object
+from neuronet.utils.object_registration import all_custom_objects, get_registered_object
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "RMSprop", "Adagrad", "Nadam", "Lion", "Ftrl", "schedules",
            "get", "serialize", "deserialize"]

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, Optional
 
 import numpy as np
 
-from neuronet.saving.object_registration import (  # noqa: F401  (re-exported: keras.saving names them here too)
+from neuronet.utils.object_registration import (  # noqa: F401  (re-exported: keras.saving names them here too)
     _REGISTERED, CustomObjectScope, all_custom_objects, custom_object_scope, get_custom_objects, get_registered_name,
     get_registered_object, register_keras_serializable,
 )

@@ -8,7 +8,7 @@ from neuronet.utils.random import set_random_seed  # noqa: F401
 _LAZY = {"normalize": "utils.numerical_utils", "to_categorical": "utils.numerical_utils",
          "model_to_dot": "utils.model_visualization", "plot_model": "utils.model_visualization",
          "get_file": "utils.file_utils",
-         **{name: "saving.object_registration" for name in ("CustomObjectScope", "custom_object_scope",
+         **{name: "utils.object_registration" for name in ("CustomObjectScope", "custom_object_scope",
                                                             "get_custom_objects", "get_registered_name",
                                                             "get_registered_object", "register_keras_serializable")}}
 

@@ -1,7 +1,7 @@
 """The custom-object registry: `register_keras_serializable`, `custom_object_scope`, `get_registered_object`.
 
 It sits on the ground floor (no neuronet imports) so that losses, metrics, optimizers and activations can look
-custom objects up without importing the saving code above them.
+custom objects up without importing the saving code above them. `keras.saving` and `keras.utils` export it.
 """
 from __future__ import annotations
 
