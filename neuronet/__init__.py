@@ -15,8 +15,8 @@ from neuronet.version import __version__  # noqa: F401
 
 _LAZY = {"datasets", "perceptron", "saving", "summary", "wrappers", "tuners", "tuning", "testing"}
 __all__ = sorted({"GradientTape", "Input", "Layer", "Model", "Perceptron", "Sequential", "Variable", "__version__",
-                  "activations", "autodiff", "backend", "callbacks", "constraints", "initializers", "layers", "losses",
-                  "metrics", "mixed_precision", "models", "ops", "optimizers", "regularizers", "utils"} | _LAZY)
+                  "activations", "autodiff", "backend", "callbacks", "config", "constraints", "initializers", "layers",
+                  "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "regularizers", "utils"} | _LAZY)
 
 
 def __getattr__(name):
