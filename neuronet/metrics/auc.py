@@ -103,7 +103,7 @@ class AUC(Metric):
             raise ValueError(f"AUC was built for {self._num_labels} labels, but `y_pred` has shape {y_pred.shape}.")
         for key, name in (("tp", "true_positives"), ("fp", "false_positives"), ("tn", "true_negatives"),
                           ("fn", "false_negatives")):
-            getattr(self, name).data += counts[key]
+            getattr(self, name).assign_add(counts[key])  # host counts into the (device) state
 
     def _average(self, by_threshold: np.ndarray) -> float:
         if not self.multi_label:
@@ -130,8 +130,8 @@ class AUC(Metric):
     def result(self) -> float:
         if not self._built:
             return 0.0
-        tp, fp = self.true_positives.data, self.false_positives.data
-        tn, fn = self.true_negatives.data, self.false_negatives.data
+        tp, fp = to_numpy(self.true_positives.data), to_numpy(self.false_positives.data)
+        tn, fn = to_numpy(self.true_negatives.data), to_numpy(self.false_negatives.data)
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._interpolate_pr_auc(tp, fp, fn)
         recall = metrics_utils.divide_no_nan(tp, tp + fn)

@@ -6,7 +6,7 @@ from typing import Any, Optional
 import numpy as np
 
 from neuronet.metrics import metrics_utils
-from neuronet.metrics.metric import STATE_DTYPE, Metric
+from neuronet.metrics.metric import STATE_DTYPE, Metric, to_numpy
 
 
 class _ThresholdedCounts(Metric):
@@ -37,12 +37,12 @@ class _ThresholdedCounts(Metric):
         """Adds the (weighted) counts of a batch: `y_true` is cast to bool, `y_pred` holds values in [0, 1]."""
         counts = metrics_utils.confusion_counts(y_true, y_pred, self.thresholds, self.dtype, sample_weight,
                                                 top_k=self.top_k, class_id=self.class_id, clip=self._evenly)
-        self.true_positives.data += counts["tp"]
-        self._other_count.data += counts["fp" if self._other == "false_positives" else "fn"]
+        self.true_positives.assign_add(counts["tp"])  # counts are host arrays; assign_add moves them to the state
+        self._other_count.assign_add(counts["fp" if self._other == "false_positives" else "fn"])
 
     def result(self) -> Any:
-        value = metrics_utils.divide_no_nan(self.true_positives.data,
-                                            self.true_positives.data + self._other_count.data)
+        tp, other = to_numpy(self.true_positives.data), to_numpy(self._other_count.data)
+        value = metrics_utils.divide_no_nan(tp, tp + other)
         return metrics_utils.as_result(value[0] if len(self.thresholds) == 1 else value)
 
     def get_config(self) -> dict:

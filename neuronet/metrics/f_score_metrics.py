@@ -85,22 +85,22 @@ class FBetaScore(Metric):
                 values = values * np.expand_dims(weight, 1)
             return values.sum(axis=self.axis)
 
-        self.true_positives.data += weighted_sum(positive * y_true)
-        self.false_positives.data += weighted_sum(positive * (1 - y_true))
-        self.false_negatives.data += weighted_sum((1 - positive) * y_true)
-        self.intermediate_weights.data += weighted_sum(y_true)
+        self.true_positives.assign_add(weighted_sum(positive * y_true))  # host sums into the (device) state
+        self.false_positives.assign_add(weighted_sum(positive * (1 - y_true)))
+        self.false_negatives.assign_add(weighted_sum((1 - positive) * y_true))
+        self.intermediate_weights.assign_add(weighted_sum(y_true))
 
     def result(self) -> Any:
         if not self._built:
             return 0.0
         eps = backend.epsilon()
-        tp = self.true_positives.data
-        precision = tp / (tp + self.false_positives.data + eps)
-        recall = tp / (tp + self.false_negatives.data + eps)
+        tp = to_numpy(self.true_positives.data)
+        precision = tp / (tp + to_numpy(self.false_positives.data) + eps)
+        recall = tp / (tp + to_numpy(self.false_negatives.data) + eps)
         beta2 = self.beta**2
         score = precision * recall / (beta2 * precision + recall + eps) * (1 + beta2)
         if self.average == "weighted":
-            weights = self.intermediate_weights.data
+            weights = to_numpy(self.intermediate_weights.data)
             score = np.sum(score * weights / (np.sum(weights) + eps))
         elif self.average is not None:
             score = np.mean(score)
