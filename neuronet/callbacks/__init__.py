@@ -3,7 +3,7 @@
 `fit` needs only `Callback`, `CallbackList`, `History` and `ProgbarLogger`; the other callbacks (and what
 they import: saving, csv, json, urllib) load on first use, so that `import neuronet` stays fast.
 """
-import importlib as _importlib
+from neuronet import _lazy
 
 from neuronet.callbacks.callback import Callback  # noqa: F401
 from neuronet.callbacks.callback_list import CallbackList  # noqa: F401
@@ -17,13 +17,4 @@ _LAZY = {"BackupAndRestore": "backup_and_restore", "CSVLogger": "csv_logger", "E
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", *_LAZY]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"neuronet.callbacks.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'neuronet.callbacks' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.callbacks.")

@@ -4,7 +4,7 @@ The layers a plain `Sequential` + `fit` uses load with neuronet; the others (act
 preprocessing, reshaping, merging, Lambda) load on first use (`keras.layers.BatchNormalization`), so that
 importing stays fast.
 """
-import importlib as _importlib
+from neuronet import _lazy
 
 from neuronet.layers.core.activation import Activation  # noqa: F401
 from neuronet.layers.core.dense import Dense  # noqa: F401
@@ -30,13 +30,4 @@ _LAZY = {
 __all__ = sorted({"Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer"} | set(_LAZY))
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"neuronet.layers.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'neuronet.layers' has no attribute {name!r}")
-
-
-def __dir__():
-    return list(__all__)
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.layers.")

@@ -1,5 +1,5 @@
 """`keras.models`. Cloning and saving (`clone_model`, `load_model`, ...) load on first use."""
-import importlib as _importlib
+from neuronet import _lazy
 
 from neuronet.models.model import Model  # noqa: F401
 from neuronet.models.sequential import Sequential  # noqa: F401
@@ -9,13 +9,4 @@ _LAZY = {"clone_model": "models.cloning", "model_from_config": "models.cloning",
 __all__ = sorted({"Model", "Sequential"} | set(_LAZY))
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"neuronet.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'neuronet.models' has no attribute {name!r}")
-
-
-def __dir__():
-    return list(__all__)
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.")

@@ -1,5 +1,5 @@
 """`keras.utils`. `Progbar` and `set_random_seed` load with neuronet; the rest on first use."""
-import importlib as _importlib
+from neuronet import _lazy
 
 from neuronet.utils.progbar import Progbar  # noqa: F401
 from neuronet.utils.py_dataset import PyDataset, Sequence  # noqa: F401
@@ -15,16 +15,7 @@ _LAZY = {"normalize": "utils.numerical_utils", "to_categorical": "utils.numerica
 __all__ = sorted({"Progbar", "set_random_seed", "plot_history"} | set(_LAZY))
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(_importlib.import_module(f"neuronet.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'neuronet.utils' has no attribute {name!r}")
-
-
-def __dir__():
-    return list(__all__)
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.")
 
 
 def plot_history(*args, **kwargs):
