@@ -59,6 +59,7 @@ class CompiledStep:
         self.plans: Dict[Any, Plan] = {}
         self.predict_plans: Dict[Any, Plan] = {}  # by input shape: the lookup of every predict batch
         self.scratch: Dict[str, Any] = {}
+        self.updater: Optional[updates.Updater] = None
         kernels = [op.layer.kernel for op in traced.ops if op.kind == "dense"]
         self.dtype = kernels[0].dtype if kernels else backend.floatx()
         self.xp = backend.get_array_module(kernels[0].data) if kernels else backend.xp
@@ -81,7 +82,8 @@ class CompiledStep:
         return [y] if self.single_output else self.model._targets_list(y)
 
     def _plan(self, inputs: List[Any], train: bool, y: Any = None, sample_weight: Any = None) -> Plan:
-        key = (train, y is None, tuple(a.shape for a in inputs), sample_weight is None)
+        shapes = inputs[0].shape if len(inputs) == 1 else tuple(a.shape for a in inputs)
+        key = (train, y is None, shapes, sample_weight is None)
         plan = self.plans.get(key)
         if plan is None:
             trainable = {id(v) for v in self.model._trainable_cache} if train else set()
@@ -112,10 +114,15 @@ class CompiledStep:
             optimizer = self.model.optimizer
             if not optimizer.built:
                 optimizer.build(variables)
+            updater = self.updater
+            if updater is None or updater.optimizer is not optimizer or len(updater.variables) != len(variables) \
+                    or any(a is not b for a, b in zip(updater.variables, variables)):
+                self.updater = updates.updater_for(optimizer, variables, self.xp)  # one for all plans: flat weights
+            plan.flatten_grads(variables)
             plan.variables = variables
             plan.grads_list = [plan.variable_grads[id(v)] for v in variables]
             plan.optimizer = optimizer
-            plan.update = updates.updater_for(optimizer, variables, self.xp)
+            plan.update = self.updater
 
     # --- steps ---------------------------------------------------------------------------------
     def train(self, x: Any, y: Any, sample_weight: Any) -> Optional[dict]:
@@ -129,23 +136,24 @@ class CompiledStep:
             self.train_ok = False
             return None
         outputs = plan.forward(inputs, training=True)
-        targets = _on_device(self._targets(y))
+        targets = [y] if self.single_output and y.__class__ is self.xp.ndarray else _on_device(self._targets(y))
         weights = self._weights(sample_weight)
         total = self._losses(plan, targets, weights, outputs[0].shape[0], model)
         if not math.isfinite(total):  # before the update, as the eager step: NaN would reach every weight
             return model.get_metrics_result()
+        fast = plan.update is not None and model.optimizer is plan.optimizer
+        # SGD wants `learning_rate * gradient`: the loss heads multiply the outputs' gradients by it, and the
+        # backward pass, linear in them, carries it into every weight gradient without another pass.
+        scale = model.optimizer._current_learning_rate() if fast and plan.update.prescaled else None
         for head, grad, target in zip(plan.heads, plan.output_grads(), targets):
             if grad is not None:
-                head.grad(target, weights, grad)
-        fast = plan.update is not None and model.optimizer is plan.optimizer
-        # SGD wants `learning_rate * gradient`: scaling the (batch, units) operand of the weight-gradient
-        # product gives it without another pass over each (inputs, units) gradient.
-        scale = model.optimizer._current_learning_rate() if fast and plan.update.prescaled else None
+                head.grad(target, weights, grad, scale)
         plan.backward(scale)
-        if not model._finite_update(plan.grads_list):  # a NaN/inf update is not applied (as the eager step)
+        # a NaN/inf update is not applied (as the eager step); the sum of all gradients as one product
+        if not model._finite_update(None, float(self.xp.dot(plan.flat_grads, plan.flat_ones))):
             return model.get_metrics_result()
         if fast:
-            plan.update(plan.grads_list, scale)
+            plan.update(plan.flat_grads, scale)
         else:
             model.optimizer.apply_engine_gradients(plan.grads_list, plan.variables)
         self._metrics(targets, outputs, sample_weight)
@@ -157,11 +165,15 @@ class CompiledStep:
         return backend.asarray(sample_weight, dtype=self.dtype)
 
     def _losses(self, plan: Plan, targets: list, weights: Any, batch: int, model: Any) -> float:
-        parts = [head.loss(yt, weights) for head, yt in zip(plan.heads, targets)]
         compiled_loss = model.compiled_loss
-        total = 0.0
-        for part, weight in zip(parts, compiled_loss.weights):
-            total += part * weight
+        if len(targets) == 1:
+            parts = [plan.heads[0].loss(targets[0], weights)]
+            total = parts[0] * compiled_loss.weights[0]
+        else:
+            parts = [head.loss(yt, weights) for head, yt in zip(plan.heads, targets)]
+            total = 0.0
+            for part, weight in zip(parts, compiled_loss.weights):
+                total += part * weight
         if plan.regularized:
             total += plan.penalty()
         tracker = model._loss_tracker

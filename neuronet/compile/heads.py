@@ -57,6 +57,7 @@ class SparseCrossEntropyHead:
         self.rows = xp.arange(n)
         self.count = n
         self.scale = xp.asarray(weight, dtype=dtype) / n  # the mean's vjp: g / count, in the loss dtype
+        self.scale_value = float(self.scale)
         self.labels_shape = (n,)
 
     def check(self, y: Any) -> None:
@@ -82,16 +83,18 @@ class SparseCrossEntropyHead:
         xp.multiply(self.values, sample_weight, out=self.weighted)
         return float(self.weighted.sum() / float(self.count))
 
-    def grad(self, y: Any, sample_weight: Any, out: Any) -> None:
+    def grad(self, y: Any, sample_weight: Any, out: Any, scale: Any = None) -> None:
+        """The gradient with respect to the logits into `out`, multiplied by `scale` (SGD's learning rate) if given."""
         xp = self.xp
         labels = self.labels(y)
         xp.subtract(self.shifted, self.row, out=out)
         xp.exp(out, out=out)
         out[self.rows, labels] -= 1
+        factor = self.scale if scale is None else self.scale_value * scale
         if sample_weight is None:
-            out *= self.scale
+            out *= factor
         else:
-            xp.multiply(sample_weight, self.scale, out=self.weighted)
+            xp.multiply(sample_weight, factor, out=self.weighted)
             out *= self.weighted[:, None]
 
 
@@ -106,7 +109,9 @@ class SquaredErrorHead:
         self.values = xp.empty(pred.shape[0], dtype=dtype)
         self.weight = xp.asarray(weight, dtype=dtype)
         self.scale = xp.asarray(weight, dtype=dtype) / pred.shape[0]
+        self.scale_value = float(self.scale)
         self.size, self.width, self.count = pred.size, pred.shape[-1], pred.shape[0]
+        self.grad_factor = float(weight) * 2.0 / self.size
 
     def check(self, y: Any) -> None:
         if y.shape != self.pred.shape and (y.size != self.pred.size or y.ndim + 1 != self.pred.ndim):
@@ -120,21 +125,23 @@ class SquaredErrorHead:
     def loss(self, y: Any, sample_weight: Any) -> float:
         xp = self.xp
         xp.subtract(self.pred, self.targets(y), out=self.diff)
-        xp.multiply(self.diff, self.diff, out=self.square)
         if sample_weight is None:
-            return float(self.square.sum() * (1.0 / self.size))
+            flat = self.diff.reshape(-1)
+            return float(xp.dot(flat, flat)) * (1.0 / self.size)  # the sum of squares as one product
+        xp.multiply(self.diff, self.diff, out=self.square)
         values = self.values
         self.square.sum(axis=-1, out=values)
         values *= 1.0 / self.width
         values *= sample_weight
         return float(values.sum() / float(self.count))
 
-    def grad(self, y: Any, sample_weight: Any, out: Any) -> None:
+    def grad(self, y: Any, sample_weight: Any, out: Any, scale: Any = None) -> None:
+        """`2 * weight * (pred - y) / size` into `out`, multiplied by `scale` (SGD's learning rate) if given."""
         if sample_weight is None:
-            self.xp.multiply(self.diff, self.weight, out=out)
-            out *= 2.0 / self.size
+            self.xp.multiply(self.diff, self.grad_factor * (1.0 if scale is None else scale), out=out)
             return
-        self.xp.multiply(sample_weight, self.scale, out=self.values)
+        factor = self.scale if scale is None else self.scale_value * scale
+        self.xp.multiply(sample_weight, factor, out=self.values)
         self.xp.multiply(self.values[:, None], self.diff, out=out)
         out *= 2.0 / self.width
 

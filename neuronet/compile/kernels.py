@@ -80,7 +80,7 @@ class DenseKernel(Kernel):
         self.act_grad = ActivationGrad(xp, self.out_shape, op.activation, dtype) \
             if op.activation in ("relu", "tanh") else None
         self.dx = xp.empty(shapes[op.inputs[0]], dtype=dtype)
-        self.scaled = xp.empty(self.out_shape, dtype=dtype)
+        self.ones = xp.ones(n, dtype=dtype)
         self.regularized = list(layer._regularized)  # penalties count in the loss of training and evaluation
         self.reg_tmp = {id(var): xp.empty(var.shape, dtype=dtype) for _, var in self.regularized}
 
@@ -107,13 +107,10 @@ class DenseKernel(Kernel):
         if self.act_grad is not None:
             self.act_grad.apply(g, vals[self.output])
         x = vals[self.inputs[0]]
-        gw = g
-        if scale is not None:
-            gw = xp.multiply(g, scale, out=self.scaled)
         if self.grad_kernel is not None:
-            xp.dot(x.T, gw, out=self.grad_kernel)
+            xp.dot(x.T, g, out=self.grad_kernel)
         if self.grad_bias is not None:
-            gw.sum(axis=0, out=self.grad_bias)
+            xp.dot(self.ones, g, out=self.grad_bias)  # the sum over the batch as a product: one BLAS call
         for regularizer, variable in self.regularized:
             self._regularizer_grad(regularizer, variable, scale)
         mode = self.modes[0]

@@ -83,6 +83,24 @@ class Plan:
                 if kernel.grad_bias is not None:
                     self.variable_grads[id(kernel.bias)] = kernel.grad_bias
 
+    def flatten_grads(self, variables: List[Any]) -> None:
+        """The variables' gradient buffers become views of one flat buffer, in `variables` order (the layout of
+        the flat weights, see `updates.Updater`): the finiteness check and the update then see one array."""
+        flat = self.xp.empty(sum(int(v.data.size) for v in variables), dtype=self.dtype)
+        views, start = {}, 0
+        for variable in variables:
+            size = int(variable.data.size)
+            views[id(variable)] = flat[start:start + size].reshape(variable.data.shape)
+            start += size
+        for kernel in self.kernels:
+            if kernel.op.kind == "dense":
+                if kernel.grad_kernel is not None:
+                    kernel.grad_kernel = views[id(kernel.kernel)]
+                if kernel.grad_bias is not None:
+                    kernel.grad_bias = views[id(kernel.bias)]
+        self.variable_grads = views
+        self.flat_grads, self.flat_ones = flat, self.xp.ones(flat.shape, dtype=self.dtype)
+
     def forward(self, inputs: List[Any], training: bool) -> List[Any]:
         """Runs the forward ops; returns the output slots' arrays (the plan's own buffers)."""
         vals = self.vals
@@ -98,7 +116,8 @@ class Plan:
         return [self.grads[slot] for slot in self.graph.outputs]
 
     def backward(self, scale: Any = None) -> None:
-        """Backward pass; with `scale`, the weight gradients come out multiplied by it (see `DenseKernel`)."""
+        """Backward pass. `scale`: the learning rate the loss heads already multiplied the output gradients by
+        (SGD's prescaled gradients); the regularizers' terms are multiplied by it too."""
         vals, grads = self.vals, self.grads
         for kernel in self.backward_kernels:
             kernel.backward(vals, grads, scale)

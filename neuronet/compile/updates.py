@@ -1,7 +1,13 @@
-"""Optimizer updates applied in place, with preallocated buffers: SGD (momentum, Nesterov), Adam, RMSprop.
+"""Optimizer updates applied in place on one flat buffer: SGD (momentum, Nesterov), Adam, RMSprop.
 
-Each repeats its optimizer's `update_step` operation for operation (so the weights match the eager step
-exactly), but scales the gradient buffer in place instead of allocating `gradient * learning_rate`.
+`updater_for` moves the trainable variables (and the optimizer's slots for them) into one contiguous
+buffer each, every variable's `data` becoming a view of it, so that an update is a handful of array
+operations over all the weights at once instead of a handful per variable: what costs most in a small
+model's step is the number of calls, not the arithmetic. The plans write their gradients into one flat
+buffer in the same order (`Plan.flatten_grads`).
+
+Each rule repeats its optimizer's `update_step` operation for operation (so the weights match the eager
+step up to float32 rounding), but scales in place instead of allocating `gradient * learning_rate`.
 Optimizers with anything else to do (clipping, weight decay, EMA, accumulation, loss scaling,
 constraints) or of another class use their own `apply_engine_gradients`.
 """
@@ -15,8 +21,67 @@ from neuronet.optimizers.rmsprop import RMSprop
 from neuronet.optimizers.sgd import SGD
 
 
-def updater_for(optimizer: Any, variables: List[Any], xp: Any) -> Optional[Any]:
-    """An in-place update `fn(grads)` for `optimizer` on `variables`, or None when it has extras."""
+def flatten_into(variables: List[Any], xp: Any) -> Optional[Any]:
+    """Copies the variables' values into one new 1-D buffer and makes each `variable.data` a view of it.
+
+    Returns the buffer, or None (nothing changed) when the variables do not share one dtype.
+
+    Example:
+    >>> import neuronet as keras
+    >>> a, b = keras.Variable(np.ones((2, 2))), keras.Variable(np.zeros(3))
+    >>> flat = flatten_into([a, b], np)
+    >>> flat.shape, np.shares_memory(a.data, flat), b.data.shape
+    ((7,), True, (3,))
+    """
+    if not variables or len({str(v.data.dtype) for v in variables}) != 1:
+        return None
+    flat = xp.empty(sum(int(v.data.size) for v in variables), dtype=variables[0].data.dtype)
+    start = 0
+    for variable in variables:
+        size = int(variable.data.size)
+        view = flat[start:start + size].reshape(variable.data.shape)
+        view[...] = variable.data
+        variable.data = view
+        start += size
+    return flat
+
+
+class Updater:
+    """`updater(flat_grads, scale)`: one optimizer step on the flat weights, in place."""
+
+    def __init__(self, optimizer: Any, variables: List[Any], xp: Any, rule: Any, slot_names: List[str]) -> None:
+        self.optimizer, self.variables, self.xp, self.rule = optimizer, variables, xp, rule
+        self.slot_names = slot_names
+        self.prescaled = rule is _sgd  # SGD takes its gradients already multiplied by the learning rate
+        self.bound = self._bind()
+
+    def _bind(self) -> bool:
+        """Flat weights and slots; False (the caller keeps the per-variable path) when they cannot be flat."""
+        indices = [self.optimizer._get_variable_index(v) for v in self.variables]
+        slot_variables = [[getattr(self.optimizer, name)[i] for i in indices] for name in self.slot_names]
+        groups = [self.variables] + slot_variables
+        if len({str(v.data.dtype) for group in groups for v in group}) != 1:
+            return False
+        self.weights = flatten_into(self.variables, self.xp)
+        self.slots = [flatten_into(group, self.xp) for group in slot_variables]
+        self.watched = [v for group in groups for v in group]
+        self.views = [v.data for v in self.watched]
+        self.buffer = self.xp.empty_like(self.weights)
+        return True
+
+    def __call__(self, flat_grads: Any, scale: Any = None) -> None:
+        for variable, view in zip(self.watched, self.views):
+            if variable.data is not view:  # something replaced a variable's array: move the values back in
+                self._bind()
+                break
+        optimizer = self.optimizer
+        lr = optimizer._current_learning_rate() if scale is None else scale
+        self.rule(optimizer, self.xp, flat_grads, self.weights, self.slots, self.buffer, lr, scale is not None)
+        optimizer._iterations.data += 1
+
+
+def updater_for(optimizer: Any, variables: List[Any], xp: Any) -> Optional[Updater]:
+    """An in-place `Updater` for `optimizer` on `variables`, or None when it has extras or mixed dtypes."""
     if type(optimizer) not in (SGD, Adam, RMSprop) or not optimizer.built:
         return None
     if (optimizer.loss_scale_factor is not None or optimizer.gradient_accumulation_steps or optimizer.use_ema
@@ -25,81 +90,70 @@ def updater_for(optimizer: Any, variables: List[Any], xp: Any) -> Optional[Any]:
         return None
     if type(optimizer) is RMSprop and optimizer.centered:
         return None
-    buffers = [xp.empty(v.shape, dtype=v.dtype) for v in variables]
-    indices = [optimizer._get_variable_index(v) for v in variables]
-    rule = {SGD: _sgd, Adam: _adam, RMSprop: _rmsprop}[type(optimizer)]
-
-    def update(grads: List[Any], scale: Any = None) -> None:
-        lr = optimizer._current_learning_rate() if scale is None else scale
-        rule(optimizer, xp, grads, variables, indices, buffers, lr, scale is not None)
-        optimizer._iterations.data += 1
-
-    update.prescaled = rule is _sgd  # SGD takes its gradients already multiplied by the learning rate
-    return update
+    if type(optimizer) is SGD:
+        rule, slots = _sgd, (["momentums"] if optimizer.momentums else [])
+    elif type(optimizer) is Adam:
+        rule, slots = _adam, ["_momentums", "_velocities"] + (["_velocity_hats"] if optimizer.amsgrad else [])
+    else:
+        rule, slots = _rmsprop, ["_velocities"] + (["_momentums"] if optimizer.momentum > 0 else [])
+    updater = Updater(optimizer, variables, xp, rule, slots)
+    return updater if updater.bound else None
 
 
-def _sgd(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
-         prescaled: bool = False) -> None:
-    momentums = opt.momentums
+def _sgd(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
+    if not prescaled:
+        g *= lr  # `gradient * learning_rate`, in the gradient's own buffer
+    if not slots:
+        w -= g
+        return
     momentum = float(opt.momentum)
-    for g, variable, index, buffer in zip(grads, variables, indices, buffers):
-        if not prescaled:
-            g *= lr  # `gradient * learning_rate`, in the gradient's own buffer
-        w = variable.data
-        if not momentums:
-            w -= g
-            continue
-        m = momentums[index].data
-        m *= momentum
-        m -= g
-        if opt.nesterov:
-            xp.multiply(m, momentum, out=buffer)
-            buffer -= g
-            w += buffer
-        else:
-            w += m
+    m = slots[0]
+    m *= momentum
+    m -= g
+    if opt.nesterov:
+        xp.multiply(m, momentum, out=buffer)
+        buffer -= g
+        w += buffer
+    else:
+        w += m
 
 
-def _adam(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
-         prescaled: bool = False) -> None:
+def _adam(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
     beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
     t = opt._local_step()
     alpha = lr * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
-    for g, variable, index, buffer in zip(grads, variables, indices, buffers):
-        m, v = opt._momentums[index].data, opt._velocities[index].data
-        xp.subtract(g, m, out=buffer)
-        buffer *= 1.0 - beta_1
-        m += buffer
-        xp.square(g, out=buffer)
-        buffer -= v
-        buffer *= 1.0 - beta_2
-        v += buffer
-        if opt.amsgrad:
-            v = xp.maximum(opt._velocity_hats[index].data, v, out=opt._velocity_hats[index].data)
-        xp.sqrt(v, out=buffer)
-        buffer += float(opt.epsilon)
-        xp.divide(m, buffer, out=buffer)
-        buffer *= alpha
-        variable.data -= buffer
+    m, v = slots[0], slots[1]
+    xp.subtract(g, m, out=buffer)
+    buffer *= 1.0 - beta_1
+    m += buffer
+    xp.square(g, out=buffer)
+    buffer -= v
+    buffer *= 1.0 - beta_2
+    v += buffer
+    if opt.amsgrad:
+        v = xp.maximum(slots[2], v, out=slots[2])
+    xp.sqrt(v, out=buffer)
+    buffer += float(opt.epsilon)
+    xp.divide(m, buffer, out=buffer)
+    buffer *= alpha
+    w -= buffer
 
 
-def _rmsprop(opt: Any, xp: Any, grads: list, variables: list, indices: list, buffers: list, lr: float,
-         prescaled: bool = False) -> None:
+def _rmsprop(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
     rho = float(opt.rho)
-    for g, variable, index, buffer in zip(grads, variables, indices, buffers):
-        velocity = opt._velocities[index].data
-        xp.square(g, out=buffer)
-        buffer *= 1.0 - rho
-        velocity *= rho
-        velocity += buffer
-        xp.add(velocity, float(opt.epsilon), out=buffer)
-        xp.sqrt(buffer, out=buffer)
-        xp.divide(g, buffer, out=buffer)
-        buffer *= lr
-        if opt.momentum > 0:
-            momentum = opt._momentums[index].data
-            momentum *= float(opt.momentum)
-            momentum += buffer
-            variable.data -= momentum
-        else:
-            variable.data -= buffer
+    velocity = slots[0]
+    xp.square(g, out=buffer)
+    buffer *= 1.0 - rho
+    velocity *= rho
+    velocity += buffer
+    xp.add(velocity, float(opt.epsilon), out=buffer)
+    xp.sqrt(buffer, out=buffer)
+    xp.divide(g, buffer, out=buffer)
+    buffer *= lr
+    if opt.momentum > 0:
+        momentum = slots[1]
+        momentum *= float(opt.momentum)
+        momentum += buffer
+        w -= momentum
+    else:
+        w -= buffer

@@ -131,14 +131,18 @@ class Trainer:
                 self.optimizer.apply_engine_gradients(gradients, variables)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _finite_update(self, gradients: list) -> bool:
-        """False (noted in `_skipped_update`) when the update would make weights NaN/inf: it is not applied."""
+    def _finite_update(self, gradients: list, total: Any = None) -> bool:
+        """False (noted in `_skipped_update`) when the update would make weights NaN/inf: it is not applied.
+
+        `total`: the gradients' sum when the caller has it already (the compiled step's one product)."""
         if isinstance(self.optimizer, LossScaleOptimizer):
             return True  # it skips non-finite gradients itself (and lowers its scale): not a divergence
-        total = self.optimizer._current_learning_rate()
-        for gradient in gradients:  # one reduction per gradient, no temporary mask
-            if gradient is not None:
-                total += float(gradient.sum())
+        if total is None:
+            total = 0.0
+            for gradient in gradients:  # one reduction per gradient, no temporary mask
+                if gradient is not None:
+                    total += float(gradient.sum())
+        total += self.optimizer._current_learning_rate()
         if math.isfinite(total):
             return True
         self._skipped_update = total
@@ -444,20 +448,27 @@ class Trainer:
             callback_list.on_epoch_begin(epoch)
             step_logs: Any = {}
             self._steps_done = ran = 0
+            self._skipped_update = None
+            step = -1
             for step, xb, yb, swb in adapter:
                 position = step % per_execution  # hooks see one step per execution, named by its batches
-                if batch_hooks and position == 0:
-                    callback_list.on_train_batch_begin(step)
-                self._skipped_update = None
+                if batch_hooks:
+                    self._steps_done = step  # (read by BackupAndRestore's mid-epoch saves)
+                    if position == 0:
+                        callback_list.on_train_batch_begin(step)
                 step_logs = compiled.train(xb, yb, swb) if compiled is not None and compiled.train_ok else None
                 if step_logs is None:
                     step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
-                self._steps_done, ran = step + 1, ran + 1
+                ran += 1
+                if batch_hooks:
+                    self._steps_done = step + 1
                 if blas is not None:
                     blas.step_done()
                 loss = step_logs.get("loss") if isinstance(step_logs, Mapping) else None
                 bad = self._skipped_update
-                if bad is None and loss is not None and not math.isfinite(float(loss)):
+                if bad is not None:
+                    self._skipped_update = None
+                elif loss is not None and not math.isfinite(float(loss)):
                     bad = loss
                 if bad is not None:
                     self._stop_on_invalid_loss(epoch, step, adapter.steps, float(bad))
@@ -465,6 +476,7 @@ class Trainer:
                     callback_list.on_train_batch_end(step, arguments.python_logs(step_logs))
                 if self.stop_training:
                     break
+            self._steps_done = step + 1
             adapter.on_epoch_end()
             if adapter.ran_out and not ran:
                 break  # no batch in this epoch: no numbers to report

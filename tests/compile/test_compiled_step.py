@@ -112,7 +112,7 @@ def test_compiled_step_is_used_and_plans_each_batch_shape():
     model.reset_metrics()
     logs = step.train(X_IMG[:32], Y_CLS[:32], None)
     assert set(logs) == {"loss", "accuracy"} and step.train(X_IMG[:26], Y_CLS[:26], None) is not None
-    assert sorted(key[2][0][0] for key in step.plans) == [26, 32]
+    assert sorted(plan.shapes[plan.graph.inputs[0]][0] for plan in step.plans.values()) == [26, 32]
 
 
 class Doubler(keras.layers.Layer):
