@@ -215,15 +215,57 @@ class CompiledStep:
         self._metrics(targets, outputs, sample_weight)
         return StepLogs(self.model)
 
-    def predict(self, x: Any) -> List[Any]:
-        """The outputs for one batch, as new arrays."""
-        inputs = self._inputs(x)
+    def _predict_plan(self, inputs: List[Any]) -> Plan:
         plan = self.predict_plans.get(inputs[0].shape) if self.single_input else None
         if plan is None:
             plan = self._plan(inputs, False)
             if self.single_input:
                 self.predict_plans[inputs[0].shape] = plan
+        return plan
+
+    def predict(self, x: Any) -> List[Any]:
+        """The outputs for one batch, as new arrays."""
+        inputs = self._inputs(x)
+        plan = self._predict_plan(inputs)
         return [backend.to_numpy(out).copy() for out in plan.forward(inputs, training=False)]  # to the host
+
+    def predict_all(self, adapter: Any) -> Optional[List[Any]]:
+        """Every batch of `adapter` predicted into one array per output, returned on the host; None (nothing
+        read) when the adapter cannot say its row count in advance, or yields no batch.
+
+        The last op of each output writes straight into its rows of the result: no copy per batch, and no
+        concatenation at the end (one transfer to the host, where the device is a GPU).
+        """
+        rows = adapter.rows()
+        if not rows:
+            return None
+        results, start = None, 0
+        outputs = self.graph.outputs
+        for _, x, _, _ in adapter:
+            inputs = self._inputs(x)
+            plan = self._predict_plan(inputs)
+            if not plan.frozen:  # no callback runs between batches here: the weights stay as they are
+                plan.freeze_biases()
+            stop = start + inputs[0].shape[0]
+            if results is None:
+                results = [self.xp.empty((rows,) + tuple(plan.shapes[slot][1:]), dtype=self.dtype) for slot in outputs]
+            if len(outputs) == 1:
+                target = results[0][start:stop]
+                plan.vals[outputs[0]] = target
+                out = plan.forward(inputs, training=False)[0]
+                if out is not target:  # an output that is a view of another value (Flatten, inference Dropout)
+                    target[...] = out
+            else:
+                targets = [result[start:stop] for result in results]
+                for slot, target in zip(outputs, targets):
+                    plan.vals[slot] = target
+                for out, target in zip(plan.forward(inputs, training=False), targets):
+                    if out is not target:
+                        target[...] = out
+            start = stop
+        if results is None:
+            return None
+        return [backend.to_numpy(result[:start]) for result in results]  # to the host
 
 
 class StepLogs(Mapping):

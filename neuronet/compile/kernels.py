@@ -81,24 +81,37 @@ class DenseKernel(Kernel):
             if op.activation in ("relu", "tanh") else None
         self.dx = xp.empty(shapes[op.inputs[0]], dtype=dtype)
         self.ones = xp.ones(n, dtype=dtype)
+        self.source = op.inputs[0]
+        self.relu, self.tanh = op.activation == "relu", op.activation == "tanh"
+        self.tiled_bias = None
         self.regularized = list(layer._regularized)  # penalties count in the loss of training and evaluation
         self.reg_tmp = {id(var): xp.empty(var.shape, dtype=dtype) for _, var in self.regularized}
+
+    def freeze_bias(self) -> None:
+        """For a run in which the weights do not change (`predict`): the bias tiled to the output's shape once,
+        so that each batch adds it without broadcasting (NumPy's broadcast add costs twice a plain one)."""
+        if self.bias is not None:
+            self.tiled_bias = self.xp.ascontiguousarray(self.xp.broadcast_to(self.bias.data, self.out_shape))
 
     def forward(self, vals: list, training: bool) -> None:
         xp = self.xp
         out = vals[self.output]
         z = out if self.logits is None else self.logits
-        xp.dot(vals[self.inputs[0]], self.kernel.data, out=z)  # dot: the 2-D product with less call overhead
-        if self.bias is not None:
+        xp.dot(vals[self.source], self.kernel.data, out=z)  # dot: the 2-D product with less call overhead
+        if self.tiled_bias is not None:
+            z += self.tiled_bias
+        elif self.bias is not None:
             z += self.bias.data
-        if self.logits is not None:  # softmax as `ops.softmax`: exp(z - max) / sum
+        if self.relu:
+            xp.maximum(out, 0, out=out)  # as the fused eager dense: in place
+        elif self.tanh:
+            xp.tanh(out, out=out)
+        elif self.logits is not None:  # softmax as `ops.softmax`: exp(z - max) / sum
             z.max(axis=-1, keepdims=True, out=self.row)  # methods: no fromnumeric wrapper
             xp.subtract(z, self.row, out=out)
             xp.exp(out, out=out)
             out.sum(axis=-1, keepdims=True, out=self.row)
             xp.divide(out, self.row, out=out)
-        else:
-            _activate(xp, out, self.activation)
 
     def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         # For softmax, the loss head already wrote the gradient with respect to the logits.

@@ -41,6 +41,7 @@ class Plan:
     def __init__(self, graph: Graph, input_shapes: List[tuple], dtype: Any, xp: Any, train: bool,
                  trainable: set) -> None:
         self.graph, self.xp, self.dtype, self.train = graph, xp, dtype, train
+        self.input_slots, self.output_slots, self.frozen = list(graph.inputs), list(graph.outputs), False
         shapes = _shapes(graph, input_shapes)
         self.shapes = shapes
         self.kernels: List[Any] = []
@@ -101,14 +102,24 @@ class Plan:
         self.variable_grads = views
         self.flat_grads, self.flat_ones = flat, self.xp.ones(flat.shape, dtype=self.dtype)
 
+    def freeze_biases(self) -> None:
+        """The weights will not change while this plan runs (`predict`): see `DenseKernel.freeze_bias`."""
+        for kernel in self.kernels:
+            if kernel.op.kind == "dense":
+                kernel.freeze_bias()
+        self.frozen = True
+
     def forward(self, inputs: List[Any], training: bool) -> List[Any]:
         """Runs the forward ops; returns the output slots' arrays (the plan's own buffers)."""
         vals = self.vals
-        for slot, x in zip(self.graph.inputs, inputs):
-            vals[slot] = x
+        if len(inputs) == 1:
+            vals[self.input_slots[0]] = inputs[0]
+        else:
+            for slot, x in zip(self.input_slots, inputs):
+                vals[slot] = x
         for kernel in self.kernels:
             kernel.forward(vals, training)
-        return [vals[slot] for slot in self.graph.outputs]
+        return [vals[slot] for slot in self.output_slots]
 
     def output_grads(self) -> List[Any]:
         """Fresh gradient list for a backward pass; the head writes the outputs' entries."""

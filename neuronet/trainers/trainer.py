@@ -610,12 +610,15 @@ class Trainer:
             progbar = Progbar(adapter.steps, verbose=level) if level else None
             callback_list.on_predict_begin()
             outputs: List[list] = []
+            merged: Optional[list] = None
             compiled = self._step_runner()  # a new one per call: its buffers belong to this call (and thread)
             compiled = compiled if compiled is not None and compiled.predict_ok else None
             hooks = callback_list.wants_batch_hooks("predict")
             try:
                 with no_grad(), threads.blas_threads(self, batch_size):
-                    for step, xb, _, _ in adapter:
+                    if compiled is not None and not hooks:
+                        merged = compiled.predict_all(adapter)  # None: the row count is not known in advance
+                    for step, xb, _, _ in (adapter if merged is None else ()):
                         if compiled is not None and not hooks:
                             outputs.append(compiled.predict(xb))  # the per-batch hot path: nothing else to do
                             continue
@@ -631,11 +634,12 @@ class Trainer:
             finally:
                 adapter.close()
             callback_list.on_predict_end()
-        if not outputs:
-            raise ValueError("`predict()` received no samples: the generator or data set yielded no batch.")
-        merged = [np.concatenate(parts) for parts in zip(*outputs)]
+        if merged is None:
+            if not outputs:
+                raise ValueError("`predict()` received no samples: the generator or data set yielded no batch.")
+            merged = [np.concatenate(parts) for parts in zip(*outputs)]
         if progbar is not None:
-            progbar.update(len(outputs), finalize=True)
+            progbar.update(adapter.steps if not outputs else len(outputs), finalize=True)
         return self._pack_outputs(merged)
 
     def _pack_outputs(self, merged: List[np.ndarray]) -> Any:

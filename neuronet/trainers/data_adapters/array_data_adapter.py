@@ -34,6 +34,9 @@ class ArrayDataAdapter(DataAdapter):
         self.num_batches = -(-self.size // batch_size)
         self.steps = self.num_batches if steps is None else min(int(steps), self.num_batches)
 
+    def rows(self) -> Optional[int]:
+        return min(self.size, self.steps * self.batch_size)
+
     def peek(self) -> Tuple[Any, Any, Any]:
         return self.x, self.y, self.sample_weight
 

@@ -48,6 +48,10 @@ class DataAdapter:
         self.order = nn_random.generator().permutation(size) if shuffle else None
         return 0
 
+    def rows(self) -> Optional[int]:
+        """Rows one pass from the start yields, when known in advance (arrays); None otherwise (generators)."""
+        return None
+
     def on_epoch_end(self) -> None:
         """Called after each epoch (PyDataset forwards it)."""
 
