@@ -55,20 +55,6 @@ LATE_BINDINGS = {
     ("losses.losses", "losses"): "a wrapper's config names its function, found in the package's table",
     ("metrics.metric", "metrics"): "as losses.losses",
     ("optimizers.loss_scale_optimizer", "optimizers"): "its config holds the inner optimizer's, read by the package",
-    ("models.model", "models.functional"): "Model(inputs, outputs) is a Functional, as in Keras",
-    ("models.model", "models.functional_config"): "Model.from_config rebuilds a functional graph",
-    ("models.functional_config", "models.functional"): "the rebuilt graph is a Functional",
-    ("saving.serialization", "models"): "a saved model names its class (Sequential, Functional)",
-    ("saving.serialization", "models.functional"): "as above",
-    ("saving.keras_zip", "models.functional"): "as above",
-    ("saving.keras_zip", "models.model"): "as above",
-    ("saving.keras_zip", "models.sequential"): "as above",
-    ("layers.core.lambda_layer", "saving.serialization"): "a Lambda's function comes back by its registered name",
-    ("compile.graph", "models.functional"): "the compiled step traces the model classes it knows",
-    ("compile.graph", "models.sequential"): "as above",
-    ("compile.compiled_step", "trainers.trainer"): "it replays the trainer's own step (checks it is not overridden)",
-    ("saving.saving_api", "saving.file_check"): "load_model(isolate=True) first checks the file in a child process, "
-                                                "which loads it through saving_api",
 }
 
 

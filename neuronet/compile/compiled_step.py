@@ -49,12 +49,10 @@ class CompiledStep:
     """Plans for one model, keyed by batch shapes; `train`, `test` and `predict` run one batch each."""
 
     def __init__(self, model: Any, traced: Any) -> None:
-        from neuronet.trainers.trainer import Trainer
-
         self.model, self.graph = model, traced
-        self.train_ok = self._check_steps(model, ("train_step", "compute_loss", "compute_metrics"), Trainer)
-        self.test_ok = self._check_steps(model, ("test_step", "compute_loss", "compute_metrics"), Trainer)
-        self.predict_ok = self._check_steps(model, ("predict_step",), Trainer)
+        self.train_ok = self._check_steps(model, ("train_step", "compute_loss", "compute_metrics"))
+        self.test_ok = self._check_steps(model, ("test_step", "compute_loss", "compute_metrics"))
+        self.predict_ok = self._check_steps(model, ("predict_step",))
         self.single_input, self.single_output = len(traced.inputs) == 1, len(traced.outputs) == 1
         self.plans: Dict[Any, Plan] = {}
         self.predict_plans: Dict[Any, Plan] = {}  # by input shape: the lookup of every predict batch
@@ -64,9 +62,13 @@ class CompiledStep:
         self.dtype = kernels[0].dtype if kernels else backend.floatx()
         self.xp = backend.get_array_module(kernels[0].data) if kernels else backend.xp
 
-    def _check_steps(self, model: Any, names: tuple, base: Any) -> bool:
+    def _check_steps(self, model: Any, names: tuple) -> bool:
+        """Whether the model runs the trainer's own steps: each method is its first definition in the class's
+        hierarchy (the Trainer's; found there, since the trainer is above this module and calls it)."""
+        mro = type(model).__mro__
         for name in names:
-            if getattr(type(model), name) is not getattr(base, name):
+            first = next(vars(cls)[name] for cls in reversed(mro) if name in vars(cls))
+            if getattr(type(model), name) is not first:
                 _fallback(model, f"the model overrides `{name}`")
                 return False
         return True

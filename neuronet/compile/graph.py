@@ -16,6 +16,7 @@ from neuronet.layers.preprocessing.normalization import Normalization
 from neuronet.layers.preprocessing.rescaling import Rescaling
 from neuronet.layers.regularization.dropout import Dropout
 from neuronet.layers.reshaping.flatten import Flatten
+from neuronet.utils.object_registration import builtin
 
 ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh",
                activations.softmax: "softmax"}
@@ -50,9 +51,8 @@ def trace(model: Any) -> Graph:
     >>> [op.kind + ":" + op.activation for op in trace(model).ops]
     ['dense:relu']
     """
-    from neuronet.models.functional import Functional
-    from neuronet.models.sequential import Sequential
-
+    # The model classes, registered by neuronet.models (above this module: models train through it).
+    Sequential, Functional = builtin("Sequential"), builtin("Functional")  # noqa: N806
     if model.compute_dtype != model.variable_dtype:
         raise Untraceable(f"model {model.name!r} uses the {model.dtype_policy.name!r} dtype policy")
     if type(model).call is Sequential.call and isinstance(model, Sequential):

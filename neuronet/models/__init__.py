@@ -1,6 +1,7 @@
 """`keras.models`. Cloning and saving (`clone_model`, `load_model`, ...) load on first use."""
 from neuronet import _lazy
 
+from neuronet.models.functional import Functional as _Functional  # noqa: F401  (registers it: see model.py)
 from neuronet.models.model import Model  # noqa: F401
 from neuronet.models.sequential import Sequential  # noqa: F401
 

@@ -8,9 +8,11 @@ from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor, Node
 from neuronet.models.model import Model, adjust_input_rank
 from neuronet.utils import naming
+from neuronet.utils.object_registration import register_builtin
 from neuronet.utils.tree import flatten, map_structure, pack_like
 
 
+@register_builtin
 class Functional(Model):
     """`keras.Model(inputs, outputs)`: the graph is ordered once, then run eagerly on each call.
 
@@ -169,7 +171,7 @@ class Functional(Model):
     def from_config(cls, config: dict, custom_objects: Optional[dict] = None) -> "Functional":
         from neuronet.models import functional_config
 
-        return functional_config.functional_from_config(config, custom_objects)
+        return functional_config.functional_from_config(Functional, config, custom_objects)
 
 
 def _default_name() -> str:

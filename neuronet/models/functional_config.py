@@ -23,9 +23,8 @@ def _node_refs(node: Any) -> Tuple[List[Ref], dict, bool]:
     return refs, dict(kwargs), len(refs) > 1
 
 
-def functional_from_config(config: dict, custom_objects: Optional[dict] = None) -> Any:
-    from neuronet.models.functional import Functional
-
+def functional_from_config(functional: type, config: dict, custom_objects: Optional[dict] = None) -> Any:
+    """A `functional` (the `Functional` class, passed in by its `from_config`) rebuilt from `config`."""
     layers: Dict[str, Any] = {}
     pending: Dict[str, List[Any]] = {}
     tensors: Dict[Ref, Any] = {}
@@ -68,5 +67,5 @@ def functional_from_config(config: dict, custom_objects: Optional[dict] = None) 
         found = [tensors[tuple(r[:3])] for r in refs]
         return found[0] if len(found) == 1 else found
 
-    return Functional(lookup(config["input_layers"]), lookup(config["output_layers"]), name=config.get("name"),
+    return functional(lookup(config["input_layers"]), lookup(config["output_layers"]), name=config.get("name"),
                       trainable=config.get("trainable", True))

@@ -7,6 +7,7 @@ from neuronet.autodiff import Tensor
 from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor
 from neuronet.trainers.trainer import Trainer
+from neuronet.utils.object_registration import builtin, register_builtin
 
 _FUNCTIONAL_SUBCLASSES: dict = {}
 
@@ -32,6 +33,7 @@ def _functional_arguments(args: tuple, kwargs: dict) -> bool:
     return "inputs" in kwargs or any(isinstance(t, KerasTensor) for t in flatten(inputs))
 
 
+@register_builtin
 class Model(Trainer, Layer):
     """A trainable group of layers.
 
@@ -43,8 +45,7 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
         if cls._functional_init and _functional_arguments(args, kwargs):
-            from neuronet.models.functional import Functional
-
+            Functional = builtin("Functional")  # a subclass: registered by its module, which neuronet.models loads
             if cls is Model:
                 return Functional.__new__(Functional)
             if not issubclass(cls, Functional):
@@ -66,9 +67,7 @@ class Model(Trainer, Layer):
     @classmethod
     def from_config(cls, config: dict, custom_objects: Optional[dict] = None) -> "Model":
         if "input_layers" in config and "output_layers" in config:
-            from neuronet.models import functional_config
-
-            return functional_config.functional_from_config(config, custom_objects)
+            return builtin("Functional").from_config(config, custom_objects)
         return cls(**config)
 
     @property

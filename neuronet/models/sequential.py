@@ -9,8 +9,10 @@ from neuronet.layers.core.input_layer import InputLayer
 from neuronet.layers.layer import Layer
 from neuronet.layers.symbolic import KerasTensor
 from neuronet.models.model import Model, adjust_input_rank
+from neuronet.utils.object_registration import register_builtin
 
 
+@register_builtin
 class Sequential(Model):
     """A linear stack of layers.
 

@@ -41,10 +41,10 @@ def verify_file(filepath: Any, max_bytes: Optional[int] = None, timeout: float =
     >>> verify_file(path)["datasets"]
     2
     """
-    from neuronet.saving import limits, saving_api
+    from neuronet.saving import file_kind, limits
 
-    filepath = os.path.abspath(saving_api._path(filepath))
-    saving_api._sniff(filepath)  # missing files and other kinds of file: the usual clear errors, no child needed
+    filepath = os.path.abspath(file_kind.as_path(filepath))
+    file_kind.sniff(filepath)  # missing files and other kinds of file: the usual clear errors, no child needed
     max_bytes = limits.resolve_max_bytes(max_bytes, filepath)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
@@ -90,12 +90,12 @@ def _walk_h5(h5file: Any, counts: Dict[str, int]) -> None:
 def _check(filepath: str, max_bytes: int) -> Dict[str, Any]:
     import io
 
-    from neuronet.saving import keras_zip, legacy_h5, limits, saving_api
+    from neuronet.saving import file_kind, keras_zip, legacy_h5, limits
 
     source = f"the file {filepath!r}"
     counts = {"datasets": 0}
-    kind = saving_api._sniff(filepath)
-    with saving_api._clear_errors(source):
+    kind = file_kind.sniff(filepath)
+    with file_kind.clear_errors(source):
         if kind == "zip":
             with keras_zip.open_archive(filepath, source) as archive:
                 weights = keras_zip.read_member(archive, keras_zip.WEIGHTS_FILENAME, source,
@@ -107,7 +107,10 @@ def _check(filepath: str, max_bytes: int) -> Dict[str, Any]:
             total = limits.scan_weights(f, source, max_bytes)
             _walk_h5(f, counts)
             has_model = kind == "zip" or "model_config" in f.attrs
-        model = saving_api.load_model(filepath, compile=False, max_bytes=max_bytes) if has_model else None
+        model = None
+        if has_model:  # as load_model(compile=False, safe_mode=True) reads it
+            load = keras_zip.load_model if kind == "zip" else legacy_h5.load_model
+            model = load(filepath, source, None, False, True, max_bytes)
     return {"format": "keras" if kind == "zip" else "h5", "datasets": counts["datasets"], "weight_bytes": total,
             "model": type(model).__name__ if model is not None else None}
 

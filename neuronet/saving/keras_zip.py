@@ -22,6 +22,7 @@ import numpy as np
 
 from neuronet.saving import legacy_h5, limits, serialization
 from neuronet.utils import naming
+from neuronet.utils.object_registration import builtin
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -100,14 +101,10 @@ def _children(obj: Any, include_optimizer: bool) -> Iterator[Tuple[str, Any]]:
     A subclassed model's `layers` property is one of those attributes, as in Keras 3: a sublayer reached there
     first (its attribute name sorts after "layers") is saved under `layers/<class name>`.
     """
-    from neuronet.models.functional import Functional
-    from neuronet.models.model import Model
-    from neuronet.models.sequential import Sequential
-
     attributes = dict(vars(obj))
-    if isinstance(obj, (Sequential, Functional)):
+    if _is_a(obj, "Sequential", "Functional"):
         yield "layers", obj.layers
-    elif isinstance(obj, Model):
+    elif _is_a(obj, "Model"):
         attributes["layers"] = obj.layers
     for attr in sorted(attributes, key=lambda a: f"~{a}" if a.startswith("_") else a):
         if attr in _SKIPPED or (attr == "optimizer" and not include_optimizer):
@@ -144,10 +141,8 @@ def model_config(model: Any) -> dict:
 
 def _build_input_shape(model: Any) -> Any:
     """Sequential: its build shape; subclassed models: the shape of their first call, batch axis as None."""
-    from neuronet.models.functional import Functional
-
     shape = getattr(model, "_build_input_shape", None)
-    if shape is None and not isinstance(model, Functional):
+    if shape is None and not _is_a(model, "Functional"):
         shape = getattr(model, "_build_shape", None)
     return _shape_to_json(shape, batch_axis=True)
 
@@ -226,12 +221,11 @@ def load_model(filepath: str, source: str, custom_objects: Optional[dict] = None
 def _build_from_config(model: Any, build_config: Any, source: str) -> None:
     """Create the weights before loading them: Sequential builds; a subclassed model runs once on zeros."""
     from neuronet.autodiff import no_grad
-    from neuronet.models.sequential import Sequential
 
     shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
     if model.built or shape is None:
         return
-    if isinstance(model, Sequential):
+    if _is_a(model, "Sequential"):
         model.build(tuple(shape))
         return
     for part in (shape if shape and not all(d is None or isinstance(d, int) for d in shape) else [shape]):
@@ -283,6 +277,12 @@ def _plan(f: Any, model: Any, source: str, skip_mismatch: bool, optimizer_state:
             raise ValueError(message)
         warnings.warn(message + "\nThese were skipped (skip_mismatch=True).", stacklevel=4)
     return plan, optimizer_values
+
+
+def _is_a(obj: Any, *class_names: str) -> bool:
+    """isinstance against neuronet's model classes, found on the ground floor: models are above saving (they save
+    themselves through it). An unregistered class has no instances, so it is skipped."""
+    return any(cls is not None and isinstance(obj, cls) for cls in map(builtin, class_names))
 
 
 def _is_layer(obj: Any) -> bool:

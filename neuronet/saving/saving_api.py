@@ -5,18 +5,12 @@ still loads and a file of another kind gives a clear error. Every save is atomic
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import struct
-import zipfile
-import zlib
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from neuronet.saving import atomic, keras_zip, legacy_h5, limits
-
-_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+from neuronet.saving.file_kind import as_path as _path, clear_errors as _clear_errors, sniff as _sniff
 
 
 def save_model(model: Any, filepath: Any, overwrite: bool = True, include_optimizer: bool = True,
@@ -102,7 +96,7 @@ def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bo
     """
     filepath = _path(filepath)
     if isolate:
-        from neuronet.saving import file_check
+        from neuronet.saving import file_check  # a child process: its modules load only for untrusted files
 
         file_check.verify_file(filepath, max_bytes=max_bytes)
     source = f"the file {filepath!r}"
@@ -113,24 +107,6 @@ def load_model(filepath: Any, custom_objects: Optional[dict] = None, compile: bo
         if kind == "zip":
             return keras_zip.load_model(filepath, source, custom_objects, compile, safe_mode, max_bytes)
         return legacy_h5.load_model(filepath, source, custom_objects, compile, safe_mode, max_bytes)
-
-
-@contextlib.contextmanager
-def _clear_errors(source: str) -> Iterator[None]:
-    """Whatever h5py, zipfile, zlib or json raise on a damaged file becomes one ValueError naming the file."""
-    try:
-        yield
-    except (FileNotFoundError, PermissionError, IsADirectoryError):
-        raise
-    except ValueError as error:
-        if source in str(error):
-            raise
-        raise ValueError(f"Could not load {source}: {error}") from error
-    except (OSError, RuntimeError, KeyError, IndexError, TypeError, AttributeError, OverflowError, UnicodeError,
-            EOFError, RecursionError, MemoryError, struct.error, zipfile.BadZipFile, zlib.error,
-            NotImplementedError) as error:
-        raise ValueError(f"Could not load {source}: the file is damaged or not a Keras model file "
-                         f"({type(error).__name__}: {error}).") from error
 
 
 def save_weights(model: Any, filepath: Any, overwrite: bool = True) -> None:
@@ -192,37 +168,3 @@ def _is_keras3_layout(filepath: str, source: str) -> bool:
     with legacy_h5.open_h5(filepath, source) as f, legacy_h5.reading(source):
         legacy = "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f
         return not legacy and ("vars" in f or "layers" in f)
-
-
-def _path(filepath: Any) -> str:
-    try:
-        return os.fspath(filepath)
-    except TypeError:
-        raise TypeError(f"Expected a file path (str or os.PathLike). Received: {filepath!r} of type "
-                        f"{type(filepath).__name__}.") from None
-
-
-def _sniff(filepath: str) -> str:
-    """'hdf5' or 'zip' from the file's first bytes; clear errors for missing paths and other kinds of file."""
-    if not os.path.exists(filepath):
-        raise FileNotFoundError(f"No file found at {filepath!r} (current directory: {os.getcwd()!r}). Expected a "
-                                "`.keras` or `.h5` file written by `model.save()` or `model.save_weights()`.")
-    if os.path.isdir(filepath):
-        raise IsADirectoryError(f"{filepath!r} is a directory. neuronet loads `.keras` and `.h5` files; TensorFlow "
-                                "SavedModel directories are not supported (re-save the model as `.keras` in Keras).")
-    with open(filepath, "rb") as f:
-        head = f.read(8)
-        if head.startswith(_ZIP_SIGNATURES):
-            return "zip"
-        for offset in (0, 512, 1024, 2048, 4096):  # HDF5 may follow a user block of 512 * 2**k bytes
-            f.seek(offset)
-            if f.read(8) == _HDF5_SIGNATURE:
-                return "hdf5"
-    size = os.path.getsize(filepath)
-    if size == 0:
-        raise ValueError(f"{filepath!r} is empty (0 bytes): whatever wrote it stopped before writing anything. "
-                         "Expected a `.keras` or `.h5` file written by `model.save()`; it is neither an HDF5 file "
-                         "nor a zip archive.")
-    raise ValueError(f"{filepath!r} is not a Keras model file: it is neither an HDF5 file nor a zip archive "
-                     f"({size} bytes, starting with {head!r}). Expected a `.keras` or `.h5` file written by "
-                     "`model.save()`; the file may be empty, damaged, or of another kind.")

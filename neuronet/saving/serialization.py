@@ -7,26 +7,25 @@ are normalized here, once, rather than in every layer.
 """
 from __future__ import annotations
 
-import contextlib
 import inspect
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
 
 from neuronet.utils.object_registration import (  # noqa: F401  (re-exported: keras.saving names them here too)
-    _REGISTERED, CustomObjectScope, all_custom_objects, custom_object_scope, get_custom_objects, get_registered_name,
-    get_registered_object, register_keras_serializable,
+    CustomObjectScope, all_custom_objects, builtin, custom_object_scope, get_custom_objects, get_registered_name,
+    get_registered_object, in_safe_mode, register_keras_serializable, resolve_class, safe_mode_scope,
 )
 
 
-
 def _registry() -> Dict[str, Any]:
-    from neuronet import layers, models
+    """neuronet's layers by class name (the lazy `keras.layers` namespace), and its models: registered on the
+    ground floor, since `neuronet.models` is above this module (models rebuild themselves through it)."""
+    from neuronet import layers
 
     found = {name: getattr(layers, name) for name in dir(layers) if isinstance(getattr(layers, name), type)}
-    from neuronet.models.functional import Functional
-
-    found.update({"Sequential": models.Sequential, "Model": Functional, "Functional": Functional})
+    found.update({"Sequential": builtin("Sequential"), "Model": builtin("Functional"),
+                  "Functional": builtin("Functional")})
     return found
 
 
@@ -64,20 +63,6 @@ def deserialize_layer(config: dict, custom_objects: Optional[dict] = None) -> An
             from error
 
 
-def resolve_class(name: str, registered_name: Optional[str], custom_objects: Optional[dict],
-                  builtins: Dict[str, Any]) -> Any:
-    """Explicit/scoped custom objects by name, then registered classes, then neuronet's own, else None."""
-    explicit = all_custom_objects(custom_objects)
-    if name in explicit:
-        return explicit[name]
-    if registered_name and registered_name in _REGISTERED:
-        return _REGISTERED[registered_name]
-    if name in builtins:
-        return builtins[name]
-    matches = [cls for key, cls in _REGISTERED.items() if key.split(">")[-1] == name]
-    return matches[0] if len(matches) == 1 else None
-
-
 def normalize_layer_config(config: dict) -> dict:
     """Drop the keys Keras 3 / tf.keras 2 write that neuronet layers don't take (only at inert values)."""
     from neuronet.layers.layer import without_inert_keys
@@ -96,24 +81,6 @@ def _lambda_message(config: dict) -> str:
             "the function, keyed by the layer's name: `custom_objects={'<layer name>': fn}`; or pass a layer class "
             "`custom_objects={'Lambda': YourLayer}` (it receives the saved config); or rebuild the model in code and "
             "load only its weights.")
-
-
-_SAFE_MODE: list = []  # safe_mode_scope values, innermost last
-
-
-def in_safe_mode() -> bool:
-    """Whether the deserialization under way refuses code stored in a file (True unless a scope says False)."""
-    return _SAFE_MODE[-1] if _SAFE_MODE else True
-
-
-@contextlib.contextmanager
-def safe_mode_scope(safe_mode: bool = True) -> Iterator[None]:
-    """Within the block, `in_safe_mode()` returns `safe_mode` (what `load_model(..., safe_mode=...)` sets)."""
-    _SAFE_MODE.append(bool(safe_mode))
-    try:
-        yield
-    finally:
-        _SAFE_MODE.pop()
 
 
 def find_unsafe(config: Any) -> Optional[dict]:

@@ -1,7 +1,10 @@
-"""The custom-object registry: `register_keras_serializable`, `custom_object_scope`, `get_registered_object`.
+"""Objects found by name: the custom-object registry (`register_keras_serializable`, `custom_object_scope`,
+`get_registered_object`), neuronet's own classes that lower floors name (`register_builtin`), and safe mode.
 
-It sits on the ground floor (no neuronet imports) so that losses, metrics, optimizers and activations can look
-custom objects up without importing the saving code above them. `keras.saving` and `keras.utils` export it.
+It sits on the ground floor (no neuronet imports) so that layers, models, losses, metrics, optimizers and the
+saving code can look objects up by name without importing the modules that define them (which would close
+import loops: models save themselves through `saving`, and `saving` rebuilds models). `keras.saving` and
+`keras.utils` export the custom-object part.
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from typing import Any, Dict, Iterator, Optional
 _REGISTERED: Dict[str, Any] = {}  # "package>Name" -> class or function, from register_keras_serializable
 _REGISTERED_NAMES: Dict[Any, str] = {}  # and back
 _SCOPES: list = []  # custom_object_scope dicts, innermost last
+_BUILTINS: Dict[str, Any] = {}  # class name -> neuronet's own class, from register_builtin
+_SAFE_MODE: list = []  # safe_mode_scope values, innermost last
 
 
 def register_keras_serializable(package: str = "Custom", name: Optional[str] = None) -> Any:
@@ -87,3 +92,55 @@ def all_custom_objects(custom_objects: Optional[dict] = None) -> Dict[str, Any]:
         merged.update(scope)
     merged.update(custom_objects or {})
     return merged
+
+
+def register_builtin(cls: Any) -> Any:
+    """Class decorator: one of neuronet's own classes, found by `builtin(name)` from a floor below it.
+
+    The saving code reads a model's class name (`"Sequential"`) and `Model(inputs, outputs)` makes a `Functional`;
+    both live below the classes they name. A registered class's module has run, so `builtin` finds every class
+    an object can exist of; `neuronet.models` imports all three model classes, so they are registered whenever
+    any neuronet module is.
+
+    Example:
+    >>> import neuronet as keras
+    >>> builtin("Sequential") is keras.Sequential
+    True
+    """
+    _BUILTINS[cls.__name__] = cls
+    return cls
+
+
+def builtin(name: str) -> Any:
+    """neuronet's class registered under `name` with `register_builtin`, or None."""
+    return _BUILTINS.get(name)
+
+
+def resolve_class(name: str, registered_name: Optional[str], custom_objects: Optional[dict],
+                  builtins: Dict[str, Any]) -> Any:
+    """Explicit/scoped custom objects by name, then registered objects, then `builtins` (neuronet's own), else
+    None."""
+    explicit = all_custom_objects(custom_objects)
+    if name in explicit:
+        return explicit[name]
+    if registered_name and registered_name in _REGISTERED:
+        return _REGISTERED[registered_name]
+    if name in builtins:
+        return builtins[name]
+    matches = [obj for key, obj in _REGISTERED.items() if key.split(">")[-1] == name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def in_safe_mode() -> bool:
+    """Whether the deserialization under way refuses code stored in a file (True unless a scope says False)."""
+    return _SAFE_MODE[-1] if _SAFE_MODE else True
+
+
+@contextlib.contextmanager
+def safe_mode_scope(safe_mode: bool = True) -> Iterator[None]:
+    """Within the block, `in_safe_mode()` returns `safe_mode` (what `load_model(..., safe_mode=...)` sets)."""
+    _SAFE_MODE.append(bool(safe_mode))
+    try:
+        yield
+    finally:
+        _SAFE_MODE.pop()

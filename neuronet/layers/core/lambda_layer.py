@@ -8,6 +8,7 @@ import types
 from typing import Any, Callable, Optional
 
 from neuronet.layers.layer import Layer, is_shape
+from neuronet.utils import object_registration
 
 
 class Lambda(Layer):
@@ -98,13 +99,11 @@ def serialize_function(fn: Callable) -> dict:
 
 def deserialize_function(config: Any, layer_name: str, custom_objects: Optional[dict]) -> Callable:
     """A function back from its config, by name only: no import, no bytecode."""
-    from neuronet.saving import serialization
-
-    custom = serialization.all_custom_objects(custom_objects)
+    custom = object_registration.all_custom_objects(custom_objects)
     if callable(config):
         return config
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
-        safe_mode = serialization.in_safe_mode()
+        safe_mode = object_registration.in_safe_mode()
         if safe_mode:
             raise ValueError(f"Requested the deserialization of a `Lambda` layer ({layer_name!r}) whose `function` is "
                              "a Python lambda. This carries a potential risk of arbitrary code execution and thus it "
@@ -122,7 +121,7 @@ def deserialize_function(config: Any, layer_name: str, custom_objects: Optional[
         for key in (name, registered):
             if key and callable(custom.get(key)):
                 return custom[key]
-        found = serialization.resolve_class(name, registered, None, {})
+        found = object_registration.resolve_class(name, registered, None, {})
         if callable(found):
             return found
         raise ValueError(f"Unknown function {name!r} in Lambda layer {layer_name!r}. neuronet does not import "
