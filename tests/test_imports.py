@@ -52,9 +52,6 @@ NOT_YET_SWEPT = {
 LATE_BINDINGS = {
     ("autodiff.tensor", "autodiff.primitives"): "Tensor's operators call the primitives, which return Tensors",
     ("autodiff.tensor", "autodiff.graph"): "Tensor.backward runs the graph, which records Tensors",
-    ("losses.losses", "losses"): "a wrapper's config names its function, found in the package's table",
-    ("metrics.metric", "metrics"): "as losses.losses",
-    ("optimizers.loss_scale_optimizer", "optimizers"): "its config holds the inner optimizer's, read by the package",
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from neuronet import backend, ops
 from neuronet.autodiff import Tensor, primitives as p
 from neuronet.losses.loss import Loss, as_tensor, constant, squeeze_or_expand_to_same_rank, with_mask
+from neuronet.utils.object_registration import deserialize_object, serialize_object
 
 
 def _prepare(y_true: Any, y_pred: Any, name: str = "loss") -> tuple:
@@ -342,16 +343,13 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict:
-        from neuronet import losses
-
-        return {**super().get_config(), "fn": losses.serialize(self.fn), **self._fn_kwargs}
+        fn = serialize_object(self.fn, "keras.losses", "a `Loss` instance or a loss function")
+        return {**super().get_config(), "fn": fn, **self._fn_kwargs}
 
     @classmethod
     def from_config(cls, config: dict) -> "Loss":
         if "fn" in config:
-            from neuronet import losses
-
-            config = {**config, "fn": losses.deserialize(config["fn"])}
+            config = {**config, "fn": deserialize_object(config["fn"], ALL_OBJECTS_DICT, None, "loss")}
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -513,3 +511,23 @@ mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
+
+
+# Losses by name (`keras.losses.get`, configs): here, with the classes, so that a wrapper's `from_config` finds its
+# function without importing the package above it.
+ALL_OBJECTS = (
+    Loss, LossFunctionWrapper, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, LogCosh, Huber,
+    Hinge, SquaredHinge, KLDivergence, Poisson,
+    binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy, mean_squared_error,
+    mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error, log_cosh, huber, hinge,
+    squared_hinge, kl_divergence, poisson,
+)
+ALL_OBJECTS_DICT = {obj.__name__: obj for obj in ALL_OBJECTS}
+ALL_OBJECTS_DICT.update({
+    "bce": binary_crossentropy, "BCE": binary_crossentropy, "mse": mean_squared_error, "MSE": mean_squared_error,
+    "mae": mean_absolute_error, "MAE": mean_absolute_error, "mape": mean_absolute_percentage_error,
+    "MAPE": mean_absolute_percentage_error, "msle": mean_squared_logarithmic_error,
+    "MSLE": mean_squared_logarithmic_error, "kld": kl_divergence, "KLD": kl_divergence,
+    "kullback_leibler_divergence": kl_divergence, "logcosh": log_cosh,
+})

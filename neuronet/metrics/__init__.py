@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from neuronet import losses as _losses
 from neuronet.utils.naming import to_snake_case as _snake_case
+from neuronet.utils.object_registration import deserialize_object as _deserialize_object, unknown_name as _unknown
 from neuronet.metrics.accuracy_metrics import (  # noqa: F401
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, SparseTopKCategoricalAccuracy,
     TopKCategoricalAccuracy, accuracy, binary_accuracy, categorical_accuracy, resolve_accuracy,
@@ -15,7 +16,7 @@ from neuronet.metrics.auc import AUC  # noqa: F401
 from neuronet.metrics.confusion_metrics import Precision, Recall  # noqa: F401
 from neuronet.metrics.f_score_metrics import F1Score, FBetaScore  # noqa: F401
 from neuronet.metrics.hinge_metrics import Hinge, SquaredHinge  # noqa: F401
-from neuronet.metrics.metric import Mean, MeanMetricWrapper, Metric, Sum  # noqa: F401
+from neuronet.metrics.metric import FUNCTIONS, Mean, MeanMetricWrapper, Metric, Sum  # noqa: F401
 from neuronet.metrics.probabilistic_metrics import (  # noqa: F401
     BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, Poisson, SparseCategoricalCrossentropy,
 )
@@ -70,12 +71,12 @@ LOSS_METRICS = {
     "KLD": _losses.kl_divergence, "poisson": _losses.poisson, "log_cosh": _losses.log_cosh,
     "logcosh": _losses.log_cosh, "huber": _losses.huber,
 }
-# Functions a serialized `MeanMetricWrapper` may name.
-FUNCTIONS = {**LOSS_METRICS, **{fn.__name__: fn for fn in (
+# Functions a serialized `MeanMetricWrapper` may name: the table lives with the wrapper (metric.py), filled here.
+FUNCTIONS.update({**LOSS_METRICS, **{fn.__name__: fn for fn in (
     accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, top_k_categorical_accuracy,
     sparse_top_k_categorical_accuracy, mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error)}, "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
-    "msle": msle, "MSLE": msle}
+    "msle": msle, "MSLE": msle})
 
 
 def serialize(metric: Any) -> Any:
@@ -85,7 +86,7 @@ def serialize(metric: Any) -> Any:
     >>> serialize(BinaryAccuracy(threshold=0.7))["config"]["threshold"]
     0.7
     """
-    return _losses.serialize(metric, module="keras.metrics")
+    return _losses.serialize_object(metric, "keras.metrics", "a `Metric` instance or a metric function")
 
 
 def deserialize(config: Any, custom_objects: Optional[dict] = None) -> Any:
@@ -96,11 +97,11 @@ def deserialize(config: Any, custom_objects: Optional[dict] = None) -> Any:
     'mean_squared_error'
     """
     if isinstance(config, dict) and config.get("class_name") in ("function", "__function__"):
-        return _losses.deserialize_object(config.get("config"), FUNCTIONS, custom_objects, "metric function")
+        return _deserialize_object(config.get("config"), FUNCTIONS, custom_objects, "metric function")
     objects = {**ALL_OBJECTS_DICT, "Metric": Metric, "MeanMetricWrapper": MeanMetricWrapper}
     if isinstance(config, str) and config not in objects and config in LOSS_METRICS:
         return MeanMetricWrapper(LOSS_METRICS[config], name=config)
-    return _losses.deserialize_object(config, objects, custom_objects, "metric")
+    return _deserialize_object(config, objects, custom_objects, "metric")
 
 
 def get(identifier: Any) -> Optional[Metric]:
@@ -121,7 +122,7 @@ def get(identifier: Any) -> Optional[Metric]:
         if identifier in LOSS_METRICS:
             return MeanMetricWrapper(LOSS_METRICS[identifier], name=identifier)
         names = {**ALL_OBJECTS_DICT, **LOSS_METRICS}
-        raise ValueError(_losses._unknown("metric", identifier, names))
+        raise ValueError(_unknown("metric", identifier, names))
     if isinstance(identifier, dict):
         obj = deserialize(identifier)
         return obj if isinstance(obj, Metric) else MeanMetricWrapper(obj)

@@ -7,7 +7,7 @@ as Keras's tensor does (`float(m.result())` gives the Python number).
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from neuronet import backend
 from neuronet.autodiff import Tensor, no_grad
 from neuronet.losses.loss import squeeze_or_expand_to_same_rank
 from neuronet.utils import naming
+from neuronet.utils.object_registration import deserialize_object, serialize_object
 from neuronet.variables import Variable
 
 STATE_DTYPE = "float64"
@@ -251,15 +252,16 @@ class MeanMetricWrapper(Mean):
         super().update_state(to_numpy(values), sample_weight=sample_weight)
 
     def get_config(self) -> dict:
-        from neuronet import losses
-
-        return {**super().get_config(), "fn": losses.serialize(self._fn, module="keras.metrics"),
-                **self._fn_kwargs}
+        fn = serialize_object(self._fn, "keras.metrics", "a `Metric` instance or a metric function")
+        return {**super().get_config(), "fn": fn, **self._fn_kwargs}
 
     @classmethod
     def from_config(cls, config: dict) -> "Metric":
         if "fn" in config:
-            from neuronet import metrics
-
-            config = {**config, "fn": metrics.deserialize(config["fn"])}
+            config = {**config, "fn": deserialize_object(config["fn"], FUNCTIONS, None, "metric function")}
         return cls(**config)
+
+
+# Functions a serialized `MeanMetricWrapper` may name. The modules defining them subclass the wrapper, so they sit
+# above it: `neuronet.metrics` (which loads them all) fills the table.
+FUNCTIONS: Dict[str, Any] = {}

@@ -2,7 +2,7 @@
 import math
 
 from neuronet import backend
-from neuronet.optimizers import optimizer
+from neuronet.optimizers import optimizer, serialization
 
 
 class LossScaleOptimizer(optimizer.Optimizer):
@@ -108,15 +108,11 @@ class LossScaleOptimizer(optimizer.Optimizer):
         raise NotImplementedError("neuronet optimizers update their variables in place: use `apply`.")
 
     def get_config(self):
-        from neuronet import optimizers
-
-        return {"name": self.name, "inner_optimizer": optimizers.serialize(self.inner_optimizer),
+        return {"name": self.name, "inner_optimizer": serialization.serialize(self.inner_optimizer),
                 "initial_scale": self.initial_scale, "dynamic_growth_steps": self.dynamic_growth_steps}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from neuronet import optimizers
-
         config = dict(config)
-        inner = optimizers.deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)
+        inner = serialization.deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)
         return cls(inner, **config)

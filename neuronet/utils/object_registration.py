@@ -144,3 +144,52 @@ def safe_mode_scope(safe_mode: bool = True) -> Iterator[None]:
         yield
     finally:
         _SAFE_MODE.pop()
+
+
+def serialize_object(obj: Any, module: str, expected: str) -> Any:
+    """The Keras 3 config of an object with `get_config` or a function (`{"module", "class_name", "config",
+    "registered_name"}`); `module` is Keras's for neuronet's own objects, `expected` names them in the error."""
+    if obj is None or isinstance(obj, str):
+        return obj
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+        builtin = getattr(obj, "__module__", "").startswith("neuronet.")
+        name = obj.__name__ if builtin else get_registered_name(obj)
+        return {"module": module if builtin else obj.__module__, "class_name": "function",
+                "config": name, "registered_name": name}
+    if hasattr(obj, "get_config"):
+        builtin = type(obj).__module__.startswith("neuronet.")
+        return {"module": module if builtin else type(obj).__module__, "class_name": type(obj).__name__,
+                "config": obj.get_config(), "registered_name": None if builtin else get_registered_name(type(obj))}
+    raise ValueError(f"Cannot serialize {obj!r}: expected {expected}.")
+
+
+def deserialize_object(config: Any, objects: dict, custom_objects: Optional[dict], kind: str) -> Any:
+    """Rebuild an object from a name or a Keras 2/3 config dict, looking names up in `custom_objects` and
+    enclosing `custom_object_scope`s, then `objects`, then the `register_keras_serializable` registry."""
+    lookup = {**objects, **all_custom_objects(custom_objects)}
+    if isinstance(config, str):
+        obj = lookup.get(config) or get_registered_object(config)
+        if obj is None:
+            raise ValueError(unknown_name(kind, config, lookup))
+        return obj() if inspect.isclass(obj) else obj
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not deserialize {kind} config {config!r}: expected a name or a dict with "
+                         "'class_name' and 'config'.")
+    name, inner = config["class_name"], config.get("config") or {}
+    if name in ("function", "__function__"):
+        return deserialize_object(inner, objects, custom_objects, kind)
+    registered = config.get("registered_name")
+    cls = lookup.get(name) or lookup.get(registered) or get_registered_object(registered or name)
+    if cls is None or not inspect.isclass(cls):
+        raise ValueError(unknown_name(kind, name, lookup) + " Pass custom classes in `custom_objects`.")
+    return cls.from_config(dict(inner))
+
+
+def unknown_name(kind: str, name: Any, lookup: dict) -> str:
+    """The error message for a name not in `lookup`, with the closest name as a hint."""
+    import difflib  # only for the error message
+
+    close = difflib.get_close_matches(str(name), list(lookup), n=1, cutoff=0.5)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return (f"Could not interpret {kind} identifier: {name!r}.{hint} Expected one of: "
+            f"{', '.join(sorted(lookup, key=str.lower))}.")
