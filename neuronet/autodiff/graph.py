@@ -146,6 +146,14 @@ def backward(root: Tensor, gradient: Any = None, keep: frozenset = frozenset()) 
     return grads
 
 
+def _tensor_backward(self: Tensor, gradient: Any = None) -> Dict[int, Any]:
+    """Run the reverse pass from this tensor; returns {id(tensor): gradient}."""
+    return backward(self, gradient)
+
+
+Tensor.backward = _tensor_backward  # here, not in tensor.py: the graph records Tensors, so it is above them
+
+
 def grad(loss: Tensor, wrt: Sequence[Tensor], output_gradient: Any = None) -> List[Optional[Any]]:
     """Gradients of `loss` with respect to each tensor in `wrt` (None where unconnected)."""
     if not isinstance(loss, Tensor) or not loss.requires_grad:

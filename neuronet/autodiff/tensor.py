@@ -1,4 +1,9 @@
-"""Tensor: an array plus what the reverse pass needs (its parents and their vjp)."""
+"""Tensor: an array plus what the reverse pass needs (its parents and their vjp).
+
+The engine's methods are attached by the modules above this one, which make Tensors: the arithmetic operators,
+`T`, `reshape`, `sum` and `mean` by `autodiff.primitives`, `backward` by `autodiff.graph`. Importing any part
+of `neuronet.autodiff` loads both.
+"""
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence
@@ -79,55 +84,6 @@ class Tensor:
         grad = ", requires_grad=True" if self.requires_grad else ""
         return f"Tensor({self.data!r}{grad})"
 
-    def backward(self, gradient: Any = None) -> dict:
-        """Run the reverse pass from this tensor; returns {id(tensor): gradient}."""
-        from neuronet.autodiff import graph
-
-        return graph.backward(self, gradient)
-
-    # --- operators call primitives ----------------------------------------------
-    def __add__(self, other: Any) -> "Tensor":
-        return _p().add(self, other)
-
-    def __radd__(self, other: Any) -> "Tensor":
-        return _p().add(other, self)
-
-    def __sub__(self, other: Any) -> "Tensor":
-        return _p().subtract(self, other)
-
-    def __rsub__(self, other: Any) -> "Tensor":
-        return _p().subtract(other, self)
-
-    def __mul__(self, other: Any) -> "Tensor":
-        return _p().multiply(self, other)
-
-    def __rmul__(self, other: Any) -> "Tensor":
-        return _p().multiply(other, self)
-
-    def __truediv__(self, other: Any) -> "Tensor":
-        return _p().divide(self, other)
-
-    def __rtruediv__(self, other: Any) -> "Tensor":
-        return _p().divide(other, self)
-
-    def __neg__(self) -> "Tensor":
-        return _p().negative(self)
-
-    def __pow__(self, other: Any) -> "Tensor":
-        return _p().power(self, other)
-
-    def __rpow__(self, other: Any) -> "Tensor":
-        return _p().power(other, self)
-
-    def __matmul__(self, other: Any) -> "Tensor":
-        return _p().matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> "Tensor":
-        return _p().matmul(other, self)
-
-    def __getitem__(self, index: Any) -> "Tensor":
-        return _p().getitem(self, index=index)
-
     # Comparisons are not differentiable: they return plain boolean tensors.
     def __gt__(self, other: Any) -> "Tensor":
         return Tensor(self.data > _raw(other))
@@ -143,27 +99,6 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    @property
-    def T(self) -> "Tensor":
-        return _p().transpose(self)
-
-    def reshape(self, *shape: Any) -> "Tensor":
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return _p().reshape(self, shape=shape)
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
-        return _p().sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> "Tensor":
-        return _p().mean(self, axis=axis, keepdims=keepdims)
-
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
-
-
-def _p() -> Any:
-    from neuronet.autodiff import primitives
-
-    return primitives
