@@ -270,8 +270,22 @@ class Trainer:
             raise ValueError(f"You must call `compile()` before calling `{method}()`.")
 
     def _ensure_built(self, x: Any) -> None:
-        # One sample through the model builds it, and checks shapes before any training step.
-        first = pack_like(x, [a[:1] for a in flatten(x)])
+        # One sample through the model builds it, and checks shapes before any training step. Once it passed,
+        # inputs of the same shapes and dtypes through the same layers need no new probe (a `predict` of one
+        # batch would otherwise pay an eager pass for it).
+        flat = flatten(x)
+        signature = (tuple(id(layer) for layer in self.layers), tuple((a.shape[1:], a.dtype.str) for a in flat))
+        if self.built and self.__dict__.get("_probed_inputs") == signature:
+            if self.compiled and self.compiled_loss is None:
+                self._build_compile()
+            return
+        self._probe(x, flat)
+        self.__dict__["_probed_inputs"] = signature
+        if self.compiled and self.compiled_loss is None:
+            self._build_compile()
+
+    def _probe(self, x: Any, flat: list) -> None:
+        first = pack_like(x, [a[:1] for a in flat])
         with no_grad():
             try:
                 self(first, training=False)
@@ -282,8 +296,6 @@ class Trainer:
                 if message == str(error):
                     raise
                 raise ValueError(message) from None
-        if self.compiled and self.compiled_loss is None:
-            self._build_compile()
 
     def _standardize_inputs(self, x: Any) -> Any:
         """Arrays as the model expects them (models with declared input shapes adjust a missing last axis)."""
@@ -602,8 +614,10 @@ class Trainer:
         """
         batch_size = arguments.check_batch_size(batch_size)
         level = arguments.verbosity(verbose)
+        # Array inputs are checked for NaN/inf through the outputs (below): one pass over the results, not two
+        # over the inputs, which cost as much as a small model's whole prediction.
         adapter = data_adapters.get_data_adapter(x, None, None, batch_size, steps, steps_name="steps",
-                                                 standardize=self._standardize_inputs)
+                                                 standardize=self._standardize_inputs, check_finite=False)
         with call_guard.guard(self, "predict", exclusive=False):
             self._prepare_for(adapter, "predict")
             callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
@@ -638,6 +652,9 @@ class Trainer:
             if not outputs:
                 raise ValueError("`predict()` received no samples: the generator or data set yielded no batch.")
             merged = [np.concatenate(parts) for parts in zip(*outputs)]
+        if isinstance(adapter, data_adapters.ArrayDataAdapter) and not all(np.isfinite(m).all() for m in merged):
+            for array in flatten(adapter.x):  # a non-finite result: was it the data? (the same error as fit's)
+                da.check_all_finite(array, "x")
         if progbar is not None:
             progbar.update(adapter.steps if not outputs else len(outputs), finalize=True)
         return self._pack_outputs(merged)

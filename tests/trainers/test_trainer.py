@@ -153,6 +153,31 @@ def test_nan_inputs_rejected():
         _classifier().fit(x, y, verbose=0)
 
 
+@pytest.mark.parametrize("jit", [False, "auto"])
+def test_nan_inputs_rejected_by_predict_through_its_outputs(jit):
+    x, y = _data()
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=jit)
+    assert np.isfinite(model.predict(x, verbose=0)).all()
+    x[7, 1] = np.inf
+    with pytest.raises(ValueError, match="NaN or infinite.*sample 7"):
+        model.predict(x, verbose=0)
+
+
+def test_predict_probes_the_model_once_per_input_signature(monkeypatch):
+    x, _ = _data()
+    model = _classifier()
+    calls = []
+    probe = type(model)._probe
+    monkeypatch.setattr(type(model), "_probe", lambda self, *a: (calls.append(1), probe(self, *a)))
+    model.predict(x, verbose=0)
+    model.predict(x[:10], verbose=0)
+    assert len(calls) == 1
+    with pytest.raises(ValueError, match=r"\(None, 3\)"):  # another width: probed again, and refused
+        model.predict(x[:, :3], verbose=0)
+    assert len(calls) == 2
+
+
 @pytest.mark.parametrize("kind, value", [("loss", "mse2"), ("optimizer", "sgdd"), ("metrics", ["acuracy"])])
 def test_unknown_names(kind, value):
     model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[2])])

@@ -41,15 +41,16 @@ def _is_py_dataset(x: Any) -> bool:
 
 
 def prepare_arrays(x: Any, y: Any, sample_weight: Any, class_weight: Any = None,
-                   standardize: Optional[Callable[[Any], Any]] = None) -> Tuple[Any, Any, Any]:
+                   standardize: Optional[Callable[[Any], Any]] = None, check_finite: bool = True) -> Tuple[Any, Any, Any]:
     """Array data converted and checked once: floatx inputs, finite values, one length (at least 1).
 
     `standardize` (the model's `_standardize_inputs`) adjusts the inputs to the shapes the model declares.
+    `check_finite=False`: the inputs' NaN/inf check is the caller's (`predict`).
     """
     if x is None:
         raise ValueError("`x` is required: pass the input data as a NumPy array (or a list/dict of arrays), a "
                          "generator or a `keras.utils.PyDataset`.")
-    x = data_adapter_utils.map_arrays(x, "x")
+    x = data_adapter_utils.map_arrays(x, "x", check_finite=check_finite)
     if standardize is not None:
         x = standardize(x)
     y = data_adapter_utils.map_arrays(y, "y", cast_float=False) if y is not None else None
@@ -72,13 +73,15 @@ def check_steps(steps: Any, name: str) -> Optional[int]:
 def get_data_adapter(x: Any, y: Any = None, sample_weight: Any = None, batch_size: int = 32,
                      steps_per_epoch: Optional[int] = None, shuffle: Any = False, class_weight: Any = None,
                      steps_name: str = "steps_per_epoch",
-                     standardize: Optional[Callable[[Any], Any]] = None) -> DataAdapter:
-    """The adapter for `x`'s kind; arguments that kind cannot use are refused, as Keras does."""
+                     standardize: Optional[Callable[[Any], Any]] = None, check_finite: bool = True) -> DataAdapter:
+    """The adapter for `x`'s kind; arguments that kind cannot use are refused, as Keras does.
+
+    `check_finite=False` skips the up-front NaN/inf check of array inputs (see `prepare_arrays`)."""
     steps_per_epoch = check_steps(steps_per_epoch, steps_name)
     if isinstance(x, DataAdapter):
         return x
     if x is not None and is_array_data(x):
-        x, y, sample_weight = prepare_arrays(x, y, sample_weight, class_weight, standardize)
+        x, y, sample_weight = prepare_arrays(x, y, sample_weight, class_weight, standardize, check_finite)
         return ArrayDataAdapter(x, y, sample_weight, batch_size, shuffle=shuffle, steps=steps_per_epoch)
     kind = "PyDataset" if _is_py_dataset(x) else "generator"
     if x is None or not (kind == "PyDataset" or hasattr(x, "__iter__")):
