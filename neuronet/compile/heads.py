@@ -155,11 +155,13 @@ def fast_metric_update(xp: Any, metric: Any, y: Any, y_pred: Any, sample_weight:
         labels = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y
         if labels.shape != y_pred.shape[:1]:
             return False
-        index = scratch.get("argmax")
+        index, hits = scratch.get("argmax"), scratch.get("hits")
         if index is None or index.shape != labels.shape:
             index = scratch["argmax"] = xp.empty(labels.shape, dtype="intp")
-        xp.argmax(y_pred, axis=-1, out=index)
-        metric.total.data += xp.count_nonzero(index == labels)
+            hits = scratch["hits"] = xp.empty(labels.shape, dtype=bool)
+        y_pred.argmax(axis=-1, out=index)  # the method: no fromnumeric wrapper
+        xp.equal(index, labels, out=hits)
+        metric.total.data += int(xp.count_nonzero(hits))
         metric.count.data += labels.shape[0]
         return True
     return False
