@@ -178,15 +178,14 @@ def importtime_us(module: str, env: dict) -> tuple:
 def import_wall_s(repeats: int, env: dict) -> dict:
     """The wall clock of `python -c pass`, `-c "import numpy"` and `-c "import neuronet"` (min of runs); the ratio
     of the imports alone, start-up subtracted."""
-    def fastest(code: str) -> float:
-        runs = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, env=env)
-            runs.append(time.perf_counter() - start)
-        return min(runs)
+    def once(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        return time.perf_counter() - start
 
-    python, numpy, neuronet = fastest("pass"), fastest("import numpy"), fastest("import neuronet")
+    codes = ("pass", "import numpy", "import neuronet")
+    runs = [[once(code) for code in codes] for _ in range(repeats)]  # interleaved: a busy spell hits all three
+    python, numpy, neuronet = (min(column) for column in zip(*runs))
     return {"python_s": python, "numpy_s": numpy, "neuronet_s": neuronet,
             "ratio": (neuronet - python) / (numpy - python), "ratio_with_startup": neuronet / numpy}
 
@@ -198,8 +197,9 @@ def import_time(repeats: int = 5) -> dict:
     result = {}
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as empty:
         for key, env in (("bytecode", import_env(cache)), ("source", import_env(empty, source=True))):
-            numpy_us = min(importtime_us("numpy", env)[0] for _ in range(repeats))
-            neuronet_us, parsed = min((importtime_us("neuronet", env) for _ in range(repeats)), key=lambda r: r[0])
+            runs = [(importtime_us("numpy", env)[0], importtime_us("neuronet", env)) for _ in range(repeats)]
+            numpy_us = min(numpy for numpy, _ in runs)  # interleaved: a busy spell hits both
+            neuronet_us, parsed = min((neuronet for _, neuronet in runs), key=lambda r: r[0])
             result[key] = {"numpy_us": numpy_us, "neuronet_us": neuronet_us, "ratio": neuronet_us / numpy_us}
     own = sorted(((us, name.strip()) for us, _, name in parsed if name.strip().startswith("neuronet")), reverse=True)
     return {**result["bytecode"], "from_source": result["source"], "slowest_own_us_from_source": own[:8],
