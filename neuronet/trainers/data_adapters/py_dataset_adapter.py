@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import collections
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, Optional, Tuple
 
 from neuronet.trainers.data_adapters.data_adapter import DataAdapter
@@ -46,7 +45,7 @@ class PyDatasetAdapter(DataAdapter):
         self.class_weight = class_weight
         self.workers = int(getattr(py_dataset, "workers", 1))
         self.max_queue_size = int(getattr(py_dataset, "max_queue_size", 10))
-        self._pool: Optional[ThreadPoolExecutor] = None
+        self._pool: Any = None  # a ThreadPoolExecutor once `workers > 1` reads ahead
         self._first: Optional[Tuple[Any, Any, Any]] = None
 
     def _batch(self, index: int) -> Tuple[Any, Any, Any]:
@@ -74,6 +73,8 @@ class PyDatasetAdapter(DataAdapter):
                 yield (step, *self._batch(index))
             return
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # with logging and queue: only when workers read ahead
+
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="neuronet-pydataset")
         pending: collections.deque = collections.deque()
         try:
