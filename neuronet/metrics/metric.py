@@ -263,5 +263,6 @@ class MeanMetricWrapper(Mean):
 
 
 # Functions a serialized `MeanMetricWrapper` may name. The modules defining them subclass the wrapper, so they sit
-# above it: `neuronet.metrics` (which loads them all) fills the table.
+# above it: `neuronet.metrics.registry` (which loads them all) fills the table; `keras.metrics.MeanMetricWrapper`,
+# `get` and `deserialize` load the registry first.
 FUNCTIONS: Dict[str, Any] = {}

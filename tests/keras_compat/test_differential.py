@@ -152,7 +152,8 @@ def public_names(module_name):
     module = neuronet
     for part in module_name.split("."):
         module = getattr(module, part)
-    for name, obj in vars(module).items():
+    for name in dir(module):  # the public names, those a package loads on first use included
+        obj = getattr(module, name)
         if name.startswith("_") or name in NOT_COMPUTATIONS or (module_name, name) in NEURONET_ONLY:
             continue
         home = getattr(obj, "__module__", None) or ""
