@@ -1,58 +1,19 @@
-"""`keras.optimizers`: SGD, Adam, AdamW, Adamax, RMSprop, Adagrad, Nadam, Lion, Ftrl, schedules, and `get()`."""
-from neuronet.optimizers import schedules, serialization  # noqa: F401
-from neuronet.optimizers.adagrad import Adagrad
-from neuronet.optimizers.adam import Adam
-from neuronet.optimizers.adamax import Adamax
-from neuronet.optimizers.adamw import AdamW
-from neuronet.optimizers.ftrl import Ftrl
-from neuronet.optimizers.lion import Lion
-from neuronet.optimizers.loss_scale_optimizer import LossScaleOptimizer as _LossScaleOptimizer
-from neuronet.optimizers.nadam import Nadam
-from neuronet.optimizers.optimizer import Optimizer
-from neuronet.optimizers.rmsprop import RMSprop
-from neuronet.optimizers.serialization import ALL_OBJECTS, serialize
-from neuronet.optimizers.sgd import SGD
+"""`keras.optimizers`: SGD, Adam, AdamW, Adamax, RMSprop, Adagrad, Nadam, Lion, Ftrl, schedules, and `get()`.
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "RMSprop", "Adagrad", "Nadam", "Lion", "Ftrl", "schedules",
-           "get", "serialize", "deserialize"]
+Every name loads on first use (`keras.optimizers.SGD` imports `neuronet.optimizers.sgd`), so that `import neuronet`
+stays fast; `get` and `deserialize` live in `neuronet.optimizers.registry`, `serialize` and the table of built-in
+optimizers in `neuronet.optimizers.serialization`.
+"""
+from neuronet import _lazy
 
-# Optimizers that wrap another (no default instance for `get`). LossScaleOptimizer is exported as
-# `keras.mixed_precision.LossScaleOptimizer` only, until the differential suite has a real-Keras case for it.
-_WRAPPERS = {"lossscaleoptimizer": _LossScaleOptimizer}
+_LAZY = {"Optimizer": "optimizer", "SGD": "sgd", "Adam": "adam", "AdamW": "adamw", "Adamax": "adamax",
+         "RMSprop": "rmsprop", "Adagrad": "adagrad", "Nadam": "nadam", "Lion": "lion", "Ftrl": "ftrl",
+         "schedules": "schedules", "get": "registry", "deserialize": "registry", "serialize": "serialization",
+         "ALL_OBJECTS": "serialization", "LossScaleOptimizer": "loss_scale_optimizer"}
+# The public names: what `dir()` shows and `from ... import *` brings. LossScaleOptimizer is listed in
+# `keras.mixed_precision` only (see registry.py); the trainer reaches it here without importing it early.
+__all__ = sorted(set(_LAZY) - {"ALL_OBJECTS", "LossScaleOptimizer"})
 
 
-def deserialize(config, custom_objects=None):
-    """Creates an optimizer from `{"class_name": ..., "config": ...}` (class name case-insensitive).
-
-    Extra keys written by Keras 3 (`module`, `registered_name`) are ignored.
-
-    Example:
-    >>> deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}}).beta_1
-    0.9
-    """
-    return serialization.deserialize(config, custom_objects, wrappers=_WRAPPERS)
-
-
-def get(identifier):
-    """Returns an optimizer from a name (`"adam"`, case-insensitive), a config dict, or an instance.
-
-    Args:
-        identifier: a name such as `"sgd"` (Keras's default learning rate), a dict from `serialize`, or an
-            `Optimizer` (returned as is).
-
-    Example:
-    >>> get("Adam").learning_rate
-    0.0010000000474974513
-    """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str) and identifier.lower() in ALL_OBJECTS:
-        return ALL_OBJECTS[identifier.lower()]()
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Expected one of "
-                     f"{sorted(ALL_OBJECTS)}, a config dict, or a `keras.optimizers.Optimizer` instance.")
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.optimizers.",
+                                        submodules={"schedules"})
