@@ -11,7 +11,6 @@ import numpy as np
 from neuronet import backend, metrics as metrics_module, optimizers as optimizers_module
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.callbacks import CallbackList, History, ProgbarLogger
-from neuronet.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from neuronet.trainers import arguments, call_guard, data_adapters, threads, training_state
 from neuronet.trainers.data_adapters import data_adapter_utils as da
 from neuronet.utils.tree import flatten, pack_like
@@ -84,8 +83,8 @@ class Trainer:
             jit_compile = False
         new_optimizer = optimizers_module.get(optimizer)
         if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
-                and not isinstance(new_optimizer, LossScaleOptimizer)):
-            new_optimizer = LossScaleOptimizer(new_optimizer, name="loss_scale_optimizer")
+                and not isinstance(new_optimizer, optimizers_module.LossScaleOptimizer)):
+            new_optimizer = optimizers_module.LossScaleOptimizer(new_optimizer, name="loss_scale_optimizer")
         arguments.check_identifiers(loss, metrics, weighted_metrics)
         config = {"optimizer": optimizer, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                   "weighted_metrics": weighted_metrics}
@@ -135,7 +134,7 @@ class Trainer:
         """False (noted in `_skipped_update`) when the update would make weights NaN/inf: it is not applied.
 
         `total`: the gradients' sum when the caller has it already (the compiled step's one product)."""
-        if isinstance(self.optimizer, LossScaleOptimizer):
+        if isinstance(self.optimizer, optimizers_module.LossScaleOptimizer):
             return True  # it skips non-finite gradients itself (and lowers its scale): not a divergence
         if total is None:
             total = 0.0
