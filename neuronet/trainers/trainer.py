@@ -4,18 +4,20 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 import warnings
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import numpy as np
 
 from neuronet import backend, metrics as metrics_module, optimizers as optimizers_module
 from neuronet.autodiff import Tensor, grad, no_grad, primitives
-from neuronet.callbacks import CallbackList, History, ProgbarLogger
-from neuronet.trainers import arguments, call_guard, data_adapters, threads, training_state
+from neuronet.trainers import arguments, call_guard, data_adapters, training_state
 from neuronet.trainers.data_adapters import data_adapter_utils as da
 from neuronet.utils.tree import flatten, pack_like
-from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 from neuronet.utils.progbar import Progbar
+
+if TYPE_CHECKING:  # compile(), fit(), evaluate() and predict() import these when first called (import stays fast)
+    from neuronet.callbacks import CallbackList, History
+    from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
 
 
 class Trainer:
@@ -90,6 +92,8 @@ class Trainer:
                   "weighted_metrics": weighted_metrics}
         built = self._make_compile(config) if self.built else (None, None)  # raises before any change
         if not self.built and self._single_output:  # one output whatever the input: check the loss counts now
+            from neuronet.trainers.compile_utils import CompileLoss
+
             CompileLoss(loss, loss_weights, ["output"])
         self.optimizer = new_optimizer
         self._compile_config = config
@@ -104,6 +108,8 @@ class Trainer:
         self.stop_training = False
 
     def _make_compile(self, config: dict) -> tuple:
+        from neuronet.trainers.compile_utils import CompileLoss, CompileMetrics
+
         names = self._output_names()
         compiled_loss = CompileLoss(config["loss"], config["loss_weights"], names)
         compiled_metrics = CompileMetrics(config["metrics"], config["weighted_metrics"], names, self._targets_list,
@@ -413,6 +419,9 @@ class Trainer:
         self._check_differentiable()
         self._start()
         self._compiled_step = self._step_runner()
+        from neuronet.callbacks import CallbackList, History, ProgbarLogger
+        from neuronet.trainers import threads
+
         history = History()
         progbar = [ProgbarLogger(level)] if level else []
         callback_list = CallbackList(list(callbacks or []) + [history] + progbar, model=self,
@@ -569,6 +578,9 @@ class Trainer:
         level = arguments.verbosity(verbose)
         adapter = data_adapters.get_data_adapter(x, y, sample_weight, batch_size, steps, steps_name="steps",
                                                  standardize=self._standardize_inputs)
+        from neuronet.callbacks import CallbackList
+        from neuronet.trainers import threads
+
         with call_guard.guard(self, "evaluate", exclusive=True):
             self._prepare_for(adapter, "evaluate")
             callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
@@ -617,6 +629,9 @@ class Trainer:
         # over the inputs, which cost as much as a small model's whole prediction.
         adapter = data_adapters.get_data_adapter(x, None, None, batch_size, steps, steps_name="steps",
                                                  standardize=self._standardize_inputs, check_finite=False)
+        from neuronet.callbacks import CallbackList
+        from neuronet.trainers import threads
+
         with call_guard.guard(self, "predict", exclusive=False):
             self._prepare_for(adapter, "predict")
             callback_list = CallbackList(callbacks, model=self, verbose=verbose, epochs=1, steps=adapter.steps)
