@@ -4,6 +4,8 @@
 - `keras.utils.PyDataset` / `Sequence` (anything with `__getitem__` and `__len__` that is not an array):
   `PyDatasetAdapter`
 - Python generators, iterators and other iterables of batches: `GeneratorDataAdapter`
+
+The last two load when such data first comes (`import neuronet` loads the array path only).
 """
 from __future__ import annotations
 
@@ -12,16 +14,17 @@ from typing import Any, Callable, Optional, Tuple
 
 import numpy as np
 
+from neuronet import _lazy
 from neuronet.autodiff import Tensor
 from neuronet.trainers.data_adapters import data_adapter_utils
 from neuronet.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 from neuronet.trainers.data_adapters.data_adapter import DataAdapter
-from neuronet.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter
-from neuronet.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
 from neuronet.utils.py_dataset import PyDataset
 
 __all__ = ["ArrayDataAdapter", "DataAdapter", "GeneratorDataAdapter", "PyDatasetAdapter", "get_data_adapter",
            "is_array_data", "prepare_arrays"]
+_LAZY = {"GeneratorDataAdapter": "generator_data_adapter", "PyDatasetAdapter": "py_dataset_adapter"}
+__getattr__ = _lazy.lazy_names(__name__, _LAZY, __all__, prefix="neuronet.trainers.data_adapters.")[0]
 
 
 def is_array_data(x: Any) -> bool:
@@ -93,6 +96,8 @@ def get_data_adapter(x: Any, y: Any = None, sample_weight: Any = None, batch_siz
             raise ValueError(f"When providing `x` as a {kind}, `{name}` should not be passed. Instead, {what} "
                              f"should be included as part of the {kind}.")
     if kind == "PyDataset":
+        from neuronet.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
+
         return PyDatasetAdapter(x, shuffle=shuffle, steps=steps_per_epoch, class_weight=class_weight,
                                 standardize=standardize)
     if class_weight is not None:
@@ -101,4 +106,6 @@ def get_data_adapter(x: Any, y: Any = None, sample_weight: Any = None, batch_siz
     if shuffle:
         warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
                       "generator. The generator is expected to yield already-shuffled data.", stacklevel=3)
+    from neuronet.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter
+
     return GeneratorDataAdapter(x, steps=steps_per_epoch, standardize=standardize)
