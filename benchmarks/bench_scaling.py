@@ -148,14 +148,20 @@ def peak_rss(epochs: int) -> dict:
 
 
 # --- import time ------------------------------------------------------------------------------------
-# What issue 15 measures: the cost of the statement `import neuronet` against `import numpy`, each run as the first
-# statement of a fresh interpreter, interpreter start-up excluded. Both measures here (`-X importtime` and the wall
-# clock of `python -c` less that of `python -c pass`) measure exactly that, and both run numpy and neuronet under the
-# same conditions: every module read from bytecode, as installed packages run (`pip install` compiles them, and a
-# plain run writes `__pycache__`). A shell with PYTHONDONTWRITEBYTECODE set would otherwise compile neuronet from
-# source on every start while numpy reads its installed bytecode; a private `PYTHONPYCACHEPREFIX`, filled by one
-# warm-up run, gives both the same footing. `source=True` compiles every module (numpy's, the standard library's and
-# neuronet's) from source instead: an empty prefix that is never written.
+# What issue 15 measures: the cost of the statement `import neuronet` against `import numpy`, run as the first
+# statement of a fresh interpreter (start-up excluded). neuronet imports numpy, so the cost splits into numpy's and
+# neuronet's own, both timed inside the same interpreter: by the clock around `import numpy` and then
+# `import neuronet`, and by `-X importtime` (numpy's cumulative line, and neuronet's less numpy's). Each part is the
+# minimum over interleaved runs (on a shared machine, the run least disturbed by others); the ratio is
+# (numpy + own) / numpy. Both packages run from bytecode, as installed packages do (`pip install` compiles them, and
+# a plain run writes `__pycache__`): a shell with PYTHONDONTWRITEBYTECODE set would otherwise compile neuronet from
+# source on every start while numpy reads its installed bytecode. A private `PYTHONPYCACHEPREFIX`, filled by one
+# warm-up run, gives both the same footing; `source=True` compiles every module (the standard library's, numpy's
+# and neuronet's) from source instead: an empty prefix that is never written.
+IMPORT_CLOCK = ("import time\nstart = time.perf_counter()\nimport numpy\nmiddle = time.perf_counter()\n"
+                "import neuronet\nprint(middle - start, time.perf_counter() - middle)")
+
+
 def import_env(cache: str, source: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
     env["PYTHONPYCACHEPREFIX"] = cache
@@ -166,53 +172,52 @@ def import_env(cache: str, source: bool = False) -> dict:
     return env
 
 
-def importtime_us(module: str, env: dict) -> tuple:
-    """`python -X importtime -c "import module"`: the cumulative microseconds of `module` and the parsed rows."""
-    err = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], check=True,
+def _ratio(numpy_s: float, own_s: float) -> dict:
+    return {"numpy_s": numpy_s, "neuronet_own_s": own_s, "ratio": (numpy_s + own_s) / numpy_s}
+
+
+def import_clock(repeats: int, env: dict) -> dict:
+    """`import numpy`, then `import neuronet`, timed inside fresh interpreters (min of each over the runs)."""
+    runs = [subprocess.run([sys.executable, "-c", IMPORT_CLOCK], check=True, capture_output=True, text=True,
+                           env=env).stdout.split() for _ in range(repeats)]
+    return _ratio(min(float(numpy) for numpy, _ in runs), min(float(own) for _, own in runs))
+
+
+def importtime_rows(env: dict) -> list:
+    """`python -X importtime -c "import neuronet"`: (self us, cumulative us, module) per imported module."""
+    err = subprocess.run([sys.executable, "-X", "importtime", "-c", "import neuronet"], check=True,
                          capture_output=True, text=True, env=env).stderr
     rows = [line.split("|") for line in err.splitlines() if line.startswith("import time:") and "|" in line]
-    parsed = [(int(r[0].split(":")[1]), int(r[1]), r[2].rstrip()) for r in rows[1:] if r[1].strip().isdigit()]
-    return next(cum for own, cum, name in parsed if name.strip() == module), parsed
-
-
-def import_wall_s(repeats: int, env: dict) -> dict:
-    """The wall clock of `python -c pass`, `-c "import numpy"` and `-c "import neuronet"` (min of runs); the ratio
-    of the imports alone, start-up subtracted."""
-    def once(code: str) -> float:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env)
-        return time.perf_counter() - start
-
-    codes = ("pass", "import numpy", "import neuronet")
-    runs = [[once(code) for code in codes] for _ in range(repeats)]  # interleaved: a busy spell hits all three
-    python, numpy, neuronet = (min(column) for column in zip(*runs))
-    return {"python_s": python, "numpy_s": numpy, "neuronet_s": neuronet,
-            "ratio": (neuronet - python) / (numpy - python), "ratio_with_startup": neuronet / numpy}
+    return [(int(r[0].split(":")[1]), int(r[1]), r[2].strip()) for r in rows[1:] if r[1].strip().isdigit()]
 
 
 def import_time(repeats: int = 5) -> dict:
-    """`-X importtime`: cumulative microseconds of `import numpy` and `import neuronet` (min of runs, each in a
-    fresh interpreter, from bytecode; and, for comparison, everything compiled from source), neuronet's slowest own
-    modules, and how many neuronet modules the import loads."""
+    """`-X importtime`: numpy's cumulative time and neuronet's own (min of each over runs in fresh interpreters, from
+    bytecode; and, for comparison, everything compiled from source), the clock's reading of the same, neuronet's
+    slowest own modules, and how many neuronet modules the import loads."""
     result = {}
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as empty:
         for key, env in (("bytecode", import_env(cache)), ("source", import_env(empty, source=True))):
-            runs = [(importtime_us("numpy", env)[0], importtime_us("neuronet", env)) for _ in range(repeats)]
-            numpy_us = min(numpy for numpy, _ in runs)  # interleaved: a busy spell hits both
-            neuronet_us, parsed = min((neuronet for _, neuronet in runs), key=lambda r: r[0])
-            result[key] = {"numpy_us": numpy_us, "neuronet_us": neuronet_us, "ratio": neuronet_us / numpy_us}
-    own = sorted(((us, name.strip()) for us, _, name in parsed if name.strip().startswith("neuronet")), reverse=True)
-    return {**result["bytecode"], "from_source": result["source"], "slowest_own_us_from_source": own[:8],
-            "neuronet_modules": sum(1 for *_, name in parsed if name.strip().startswith("neuronet"))}
+            runs = [{name: cumulative for _, cumulative, name in importtime_rows(env)} for _ in range(repeats)]
+            result[key] = _ratio(min(r["numpy"] for r in runs) / 1e6,
+                                 min(r["neuronet"] - r["numpy"] for r in runs) / 1e6)
+        result["clock"] = import_clock(repeats, import_env(cache))
+        rows = importtime_rows(import_env(empty, source=True))
+    own = sorted(((us, name) for us, _, name in rows if name.startswith("neuronet")), reverse=True)
+    return {**result["bytecode"], "from_source": result["source"], "clock": result["clock"],
+            "slowest_own_us_from_source": own[:8],
+            "neuronet_modules": sum(1 for *_, name in rows if name.startswith("neuronet"))}
 
 
 def print_import(result: dict) -> None:
-    source = result["from_source"]
-    print(f"import (python -X importtime, min of runs, fresh interpreters, from bytecode): numpy "
-          f"{result['numpy_us'] / 1e3:.1f} ms, neuronet {result['neuronet_us'] / 1e3:.1f} ms (numpy included), "
-          f"ratio {result['ratio']:.2f} (target <= 1.5); everything compiled from source: numpy "
-          f"{source['numpy_us'] / 1e3:.1f} ms, neuronet {source['neuronet_us'] / 1e3:.1f} ms, ratio "
-          f"{source['ratio']:.2f}; {result['neuronet_modules']} neuronet modules; slowest own (from source): "
+    source, clock = result["from_source"], result["clock"]
+    print(f"import (fresh interpreters, from bytecode, min of runs): python -X importtime: numpy "
+          f"{result['numpy_s'] * 1e3:.1f} ms, neuronet's own {result['neuronet_own_s'] * 1e3:.1f} ms more, ratio "
+          f"{result['ratio']:.2f}; the clock around the imports: numpy {clock['numpy_s'] * 1e3:.1f} ms, neuronet's "
+          f"own {clock['neuronet_own_s'] * 1e3:.1f} ms, ratio {clock['ratio']:.2f} (target <= 1.5); everything "
+          f"compiled from source: numpy {source['numpy_s'] * 1e3:.1f} ms, neuronet's own "
+          f"{source['neuronet_own_s'] * 1e3:.1f} ms, ratio {source['ratio']:.2f}; {result['neuronet_modules']} "
+          "neuronet modules; slowest own (from source): "
           + ", ".join(f"{name} {us / 1e3:.1f} ms" for us, name in result["slowest_own_us_from_source"][:5]))
 
 
