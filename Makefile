@@ -31,8 +31,11 @@ install-test: $(VENV)/.installed-test
 train: install
 	$(VENV_PYTHON) examples/fashion_mnist.py
 
+# The whole suite on NumPy (the default backend), then again on the strict array backend (NumPy arrays that refuse
+# implicit host conversion, as CuPy's do), which finds host/device leaks without a GPU.
 test: install-test
-	$(VENV_PYTHON) -m pytest -q --strict-arrays
+	$(VENV_PYTHON) -m pytest -q
+	NEURONET_BACKEND=strict $(VENV_PYTHON) -m pytest -q
 
 benchmark: install
 	$(VENV_PYTHON) benchmarks/bench_training.py

@@ -7,7 +7,6 @@ instead, so a run can never pass by skipping.
 """
 import functools
 import os
-import pathlib
 import shutil
 
 import numpy as np
@@ -85,38 +84,21 @@ def _doctest_names(doctest_namespace):
 
 
 # The strict array backend (NumPy arrays that refuse to meet NumPy implicitly, as CuPy's do) finds on a CPU the
-# places that would leak a device array to the host, or a host array into device math, on a GPU.
-STRICT_DIRS = ("tests/trainers", "tests/models", "tests/saving", "tests/callbacks", "tests/metrics", "tests/compile")
-
-
-def pytest_addoption(parser):
-    parser.addoption("--strict-arrays", action="store_true",
-                     help=f"run the tests in {', '.join(STRICT_DIRS)} a second time on the strict array backend")
-
-
-def pytest_generate_tests(metafunc):
-    if not metafunc.config.getoption("--strict-arrays") or "_array_backend" not in metafunc.fixturenames:
-        return
-    relative = pathlib.Path(metafunc.definition.path).resolve().relative_to(metafunc.config.rootpath).as_posix()
-    if relative.startswith(tuple(d + "/" for d in STRICT_DIRS)):
-        metafunc.parametrize("_array_backend", ["numpy", "strict"], indirect=True)
-
-
+# places that would leak a device array to the host, or a host array into device math, on a GPU. CI (`make test`)
+# runs the whole suite twice: on the default backend, then with NEURONET_BACKEND=strict.
 @pytest.fixture(autouse=True)
-def _array_backend(request):
-    """The backend a test runs on: the default one, or the `--strict-arrays` parameter."""
+def _array_backend():
+    """A test that switches the array backend switches it back: otherwise every later test of a strict run would
+    silently run on NumPy."""
     import neuronet
 
-    name = getattr(request, "param", None)
-    if name is None:
-        yield
-        return
-    previous = neuronet.backend.backend()
-    neuronet.backend.set_backend(name)
-    try:
-        yield
-    finally:
-        neuronet.backend.set_backend(previous)
+    before = neuronet.backend.backend()
+    yield
+    after = neuronet.backend.backend()
+    if after != before:
+        neuronet.backend.set_backend(before)
+        pytest.fail(f"the test left the array backend set to {after!r} (it was {before!r}): restore the previous "
+                    "backend (`previous = backend.backend()` ... `backend.set_backend(previous)`).")
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,8 +9,8 @@ uses NumPy directly; compute code never does.
 
 Example:
 >>> from neuronet import backend
->>> backend.backend()
-'numpy'
+>>> backend.backend() in backend.BACKENDS  # "numpy" unless NEURONET_BACKEND says otherwise
+True
 >>> backend.to_numpy(backend.asarray([1, 2], dtype="float32"))
 array([1., 2.], dtype=float32)
 """

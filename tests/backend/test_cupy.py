@@ -11,9 +11,10 @@ pytestmark = pytest.mark.cuda
 
 @pytest.fixture
 def cupy_backend():
+    previous = backend.backend()
     backend.set_backend("cupy")
     yield
-    backend.set_backend("numpy")
+    backend.set_backend(previous)
 
 
 CASES = {  # the primitives whose CuPy code differs from NumPy's, plus the hot path
@@ -53,6 +54,7 @@ def test_the_chapter_model_trains_on_cupy_as_on_numpy(tmp_path):
     (x, y), _ = keras.datasets.fashion_mnist.load_data()
     x, y = x[:10000] / 255.0, y[:10000]
     results = {}
+    previous = backend.backend()
     for name in ("numpy", "cupy"):
         backend.set_backend(name)
         try:
@@ -66,7 +68,7 @@ def test_the_chapter_model_trains_on_cupy_as_on_numpy(tmp_path):
                 assert type(predictions) is np.ndarray
                 model.save(tmp_path / "gpu.keras")
         finally:
-            backend.set_backend("numpy")
+            backend.set_backend(previous)
     assert abs(results["cupy"] - results["numpy"]) < 0.02, results
     reloaded = keras.models.load_model(tmp_path / "gpu.keras")  # on the host
     np.testing.assert_allclose(reloaded.predict(x[:64], verbose=0), predictions, atol=1e-4)
