@@ -45,6 +45,7 @@ def relu(x: Any, negative_slope: float = 0.0, max_value: Any = None, threshold: 
 
 
 def sigmoid(x: Any) -> Any:
+    x = x if isinstance(x, Tensor) else ops.convert_to_tensor(x)  # kept below as the logits: on the device
     out = ops.sigmoid(x)
     out._keras_logits = x  # binary cross-entropy then uses the logits, stable for any value
     out._logits_of = "sigmoid"

@@ -1,6 +1,7 @@
 """Array operations (keras.ops.numpy names)."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from neuronet import backend
@@ -22,6 +23,21 @@ def square(x: Any) -> Tensor:
 
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else backend.asarray(x)
+
+
+def on_device(fn: Any) -> Any:
+    """`fn` as a `keras.ops` function: array arguments not on the current backend's device (NumPy arrays under
+    CuPy or the strict backend) are moved there with `backend.asarray` first, as Keras's ops convert their inputs.
+    Tensors, device arrays, scalars and lists pass unchanged; on the NumPy backend nothing is converted."""
+
+    @functools.wraps(fn)
+    def op(*args: Any, **kwargs: Any) -> Any:
+        if backend.backend() != "numpy":
+            args = tuple(backend.asarray(a) if hasattr(a, "__array__") and not isinstance(a, Tensor)
+                         and not backend.is_device_array(a) else a for a in args)
+        return fn(*args, **kwargs)
+
+    return op
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> Tensor:
@@ -100,3 +116,8 @@ def one_hot(x: Any, num_classes: int, dtype: Any = None) -> Any:
     """One-hot encode integer labels (not differentiable)."""
     labels = _data(x).astype("int64")
     return (labels[..., None] == backend.xp.arange(num_classes)).astype(dtype or backend.floatx())
+
+
+for _name in __all__:  # every op takes host arrays, as documented in `neuronet.ops`
+    if _name not in ("convert_to_numpy", "convert_to_tensor"):
+        globals()[_name] = on_device(globals()[_name])

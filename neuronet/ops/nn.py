@@ -6,6 +6,7 @@ from typing import Any
 
 from neuronet import backend
 from neuronet.autodiff import primitives as p
+from neuronet.ops.core import on_device
 
 __all__ = [
     "relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "softplus", "softsign", "elu", "selu",
@@ -91,3 +92,7 @@ def _constant(data: Any, upper: Any, value: float) -> Any:
     """The clipped branch of `where`: `value` where `upper`, else 0, in the dtype of `data` (no gradient)."""
     xp = backend.get_array_module(data)
     return xp.where(upper, xp.asarray(value, dtype=data.dtype), xp.zeros((), dtype=data.dtype))
+
+
+for _name in __all__:  # host arrays move to the device first, as for the other ops
+    globals()[_name] = on_device(globals()[_name])

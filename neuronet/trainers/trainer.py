@@ -125,6 +125,8 @@ class Trainer:
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
         if x.__class__ is np.ndarray:
             x = Tensor(backend.asarray(x))  # the batch moves to the device; a Tensor takes the layers' direct path
+        if y.__class__ is np.ndarray:
+            y = backend.asarray(y)  # so do the targets: an overridden compute_loss gets them there, as in Keras
         y_pred = self(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
@@ -158,6 +160,8 @@ class Trainer:
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
         if x.__class__ is np.ndarray:
             x = Tensor(backend.asarray(x))
+        if y.__class__ is np.ndarray:
+            y = backend.asarray(y)
         with no_grad():
             y_pred = self(x, training=False)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)

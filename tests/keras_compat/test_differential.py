@@ -47,14 +47,19 @@ INERT_KERAS_KEYS = {**layer_module.INERT_KERAS_KEYS, "rms_scaling": False}
 
 
 def value_and_grad(fn, x, cotangent):
-    tensor = Tensor(np.array(x), requires_grad=True)
+    tensor = Tensor(neuronet.backend.asarray(np.array(x)), requires_grad=True)  # on the device, as a layer's input
     out = fn(tensor)
-    total = primitives.sum(primitives.multiply(out, cotangent))
+    total = primitives.sum(primitives.multiply(out, neuronet.backend.asarray(cotangent)))
     (grad,) = graph.grad(total, [tensor])
     return out, np.zeros_like(x) if grad is None else grad
 
 
-SIDE = differential.Side(neuronet, value_and_grad)
+class NeuronetSide(differential.Side):
+    def numpy(self, x):
+        return np.asarray(neuronet.backend.to_numpy(x))  # the explicit device -> host copy (CuPy, strict)
+
+
+SIDE = NeuronetSide(neuronet, value_and_grad)
 
 
 def inputs(case):

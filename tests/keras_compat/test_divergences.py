@@ -20,9 +20,9 @@ def test_every_divergence_is_a_recorded_case():
 
 
 def test_selu_derivative_at_zero_takes_the_negative_branch_as_jax_does():
-    x = Tensor(np.array([0.0], dtype="float32"), requires_grad=True)
+    x = Tensor(neuronet.backend.asarray(np.array([0.0], dtype="float32")), requires_grad=True)
     (grad,) = graph.grad(neuronet.activations.selu(x).sum(), [x])
-    np.testing.assert_allclose(grad, [SCALE * ALPHA], rtol=1e-6)  # jax.nn.selu: where(x > 0, ...) picks alpha
+    np.testing.assert_allclose(neuronet.backend.to_numpy(grad), [SCALE * ALPHA], rtol=1e-6)  # jax.nn.selu: where(x > 0, ...) picks alpha
     case = BY_ID["activations.selu[{}]"]
     a = inputs(case)
     at_zero = np.flatnonzero(a["x"] == 0.0)

@@ -59,5 +59,5 @@ def _as_bool_mask(mask: Any, input_shape: tuple) -> Any:
     if mask.ndim > len(input_shape) or any(m != 1 and m != i for m, i in zip(mask.shape[::-1], input_shape[::-1])):
         raise ValueError("The `mask` must be broadcastable to `inputs`: each mask dimension must be 1 or match the "
                          f"input dimension. Received: inputs.shape={tuple(input_shape)}, mask.shape={mask.shape}")
-    xp = backend.get_array_module(mask)
-    return mask if mask.dtype == bool else xp.greater(mask, 0.5)
+    mask = backend.asarray(mask)  # checked on the host, used on the device
+    return mask if mask.dtype == bool else backend.get_array_module(mask).greater(mask, 0.5)
