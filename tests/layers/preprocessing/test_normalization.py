@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import neuronet as keras
-from neuronet import layers
+from neuronet import backend, layers
 from neuronet.testing import run_layer_test
 
 RNG = np.random.default_rng(0)
@@ -178,7 +178,7 @@ def test_at_most_one_graph_node_per_step():
 
     layer = layers.Normalization()
     layer.adapt(DATA)
-    assert not layer(Tensor(DATA.astype("float32"))).requires_grad
-    x = Tensor(DATA.astype("float32"), requires_grad=True)
+    assert not layer(Tensor(backend.asarray(DATA.astype("float32")))).requires_grad
+    x = Tensor(backend.asarray(DATA.astype("float32")), requires_grad=True)
     out = layer(x)
     assert out.parents[0] is x and all(not isinstance(p, Tensor) for p in out.parents[1:])
