@@ -71,4 +71,4 @@ def test_keras_names_of_this_issue_are_public():
         (keras.wrappers, ["SKLearnClassifier", "SKLearnRegressor"]), (keras.datasets, ["cifar10"]),
     ]:
         assert set(names) <= set(dir(module)), module.__name__
-    assert keras.backend.backend() == "numpy"
+    assert keras.backend.backend() == __import__("os").environ.get("NEURONET_BACKEND", "numpy")

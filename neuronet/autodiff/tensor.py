@@ -15,14 +15,15 @@ class Tensor:
     """An n-dimensional array that remembers how it was computed.
 
     Args:
-        data: the array (NumPy or CuPy).
+        data: the array, of the current backend (`backend.asarray`: NumPy, CuPy or strict).
         requires_grad: whether gradients flow to this tensor.
         parents: the primitive's positional inputs (Tensors or constants), if recorded.
         vjp: maps the output gradient to one gradient per parent.
 
     Example:
+    >>> from neuronet import backend
     >>> from neuronet.autodiff import Tensor, grad
-    >>> x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    >>> x = Tensor(backend.asarray(np.array([1.0, 2.0])), requires_grad=True)  # data on the device
     >>> grad((x * x).sum(), [x])[0]
     array([2., 4.])
     """

@@ -184,7 +184,7 @@ class ndarray:  # noqa: N801 (the module mirrors numpy/cupy: `xp.ndarray`)
         return (_wrap(row) for row in self._a)
 
     def __repr__(self) -> str:
-        return f"strict.{self._a!r}"
+        return repr(self._a)  # as CuPy's: `array([1., 2.])`, so examples print the same on every backend
 
     def __format__(self, spec: str) -> str:
         return format(self._a.item() if self._a.ndim == 0 else self._a, spec)

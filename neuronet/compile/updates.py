@@ -29,9 +29,10 @@ def flatten_into(variables: List[Any], xp: Any) -> Optional[Any]:
     Example:
     >>> import neuronet as keras
     >>> a, b = keras.Variable(np.ones((2, 2))), keras.Variable(np.zeros(3))
-    >>> flat = flatten_into([a, b], np)
-    >>> flat.shape, np.shares_memory(a.data, flat), b.data.shape
-    ((7,), True, (3,))
+    >>> flat = flatten_into([a, b], keras.backend.xp)
+    >>> flat[0] = 5.0  # the variables' values are views of the buffer
+    >>> flat.shape, float(a.numpy()[0, 0]), b.data.shape
+    ((7,), 5.0, (3,))
     """
     if not variables or len({str(v.data.dtype) for v in variables}) != 1:
         return None

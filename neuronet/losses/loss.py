@@ -43,6 +43,8 @@ class Loss:
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
         """The reduced loss: a scalar Tensor (per-sample losses for reduction `None`), differentiable in `y_pred`."""
         y_pred = as_tensor(y_pred, self.dtype)
+        if not isinstance(y_true, Tensor):
+            y_true = backend.asarray(y_true)  # host targets move to the device, as Keras converts them
         losses = self.call(y_true, y_pred)
         mask = _combine_masks(getattr(y_pred, "_keras_mask", None), getattr(losses, "_keras_mask", None))
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.dtype)
