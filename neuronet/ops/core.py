@@ -33,11 +33,20 @@ def on_device(fn: Any) -> Any:
     @functools.wraps(fn)
     def op(*args: Any, **kwargs: Any) -> Any:
         if backend.backend() != "numpy":
-            args = tuple(backend.asarray(a) if hasattr(a, "__array__") and not isinstance(a, Tensor)
-                         and not backend.is_device_array(a) else a for a in args)
+            args = tuple(_moved(a) for a in args)
         return fn(*args, **kwargs)
 
     return op
+
+
+def _moved(a: Any) -> Any:
+    if isinstance(a, Tensor) or backend.is_device_array(a):
+        return a
+    if hasattr(a, "__array__"):
+        return backend.asarray(a)
+    if isinstance(a, (list, tuple)):  # `concatenate([x, y])`
+        return type(a)(_moved(item) for item in a)
+    return a
 
 
 def convert_to_tensor(x: Any, dtype: Any = None) -> Tensor:

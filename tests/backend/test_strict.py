@@ -39,3 +39,24 @@ def test_host_memory_views_are_hidden():
     for name in ("data", "__array_interface__", "ctypes"):
         with pytest.raises(AttributeError):
             getattr(x, name)
+
+
+def test_keras_ops_move_host_arrays_to_the_device():
+    """`keras.ops` take NumPy arrays on a device backend, as Keras's ops convert their inputs."""
+    import neuronet as keras
+    from neuronet import backend
+
+    previous = backend.backend()
+    backend.set_backend("strict")
+    try:
+        host = np.array([[-1.0, 2.0]], dtype="float32")
+        device = keras.ops.convert_to_tensor(host)
+        results = [keras.ops.relu(host), keras.ops.add(host, device), keras.ops.concatenate([host, host]),
+                   keras.ops.where(host > 0, device, 0.0), keras.activations.sigmoid(host)]
+        assert all(isinstance(r.data, strict.ndarray) for r in results)
+        assert [r.numpy().tolist() for r in results[:4]] == [[[0.0, 2.0]], [[-2.0, 4.0]], [[-1.0, 2.0]] * 2,
+                                                            [[0.0, 2.0]]]
+        with pytest.raises(TypeError):  # below the ops, the engine still refuses them
+            keras.autodiff.primitives.add(host, device)
+    finally:
+        backend.set_backend(previous)
