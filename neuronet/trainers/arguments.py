@@ -6,12 +6,13 @@ from typing import Any
 import numpy as np
 
 from neuronet.utils.tree import flatten
-from neuronet.utils import progbar
 
 
 def verbosity(verbose: Any) -> int:
     """The progress level a `verbose` argument means: "auto" is 1 on a terminal or in Jupyter, 2 in a log."""
     if verbose == "auto":
+        from neuronet.utils import progbar  # with a Progbar to show (import neuronet stays fast)
+
         return 1 if progbar.is_interactive() else 2
     if not isinstance(verbose, (int, np.integer)):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")

@@ -13,7 +13,6 @@ from neuronet.autodiff import Tensor, grad, no_grad, primitives
 from neuronet.trainers import arguments, call_guard, data_adapters, training_state
 from neuronet.trainers.data_adapters import data_adapter_utils as da
 from neuronet.utils.tree import flatten, pack_like
-from neuronet.utils.progbar import Progbar
 
 if TYPE_CHECKING:  # compile(), fit(), evaluate() and predict() import these when first called (import stays fast)
     from neuronet.callbacks import CallbackList, History
@@ -584,6 +583,7 @@ class Trainer:
                                                  standardize=self._standardize_inputs)
         from neuronet.callbacks import CallbackList
         from neuronet.trainers import threads
+        from neuronet.utils.progbar import Progbar
 
         with call_guard.guard(self, "evaluate", exclusive=True):
             self._prepare_for(adapter, "evaluate")
@@ -635,6 +635,7 @@ class Trainer:
                                                  standardize=self._standardize_inputs, check_finite=False)
         from neuronet.callbacks import CallbackList
         from neuronet.trainers import threads
+        from neuronet.utils.progbar import Progbar
 
         with call_guard.guard(self, "predict", exclusive=False):
             self._prepare_for(adapter, "predict")
