@@ -29,7 +29,9 @@ class Tensor:
     """
 
     __slots__ = ("data", "requires_grad", "parents", "vjp", "seq", "_keras_logits", "_logits_of", "__weakref__")
-    __array_priority__ = 100  # numpy defers `ndarray op Tensor` to our reflected operators
+    # NumPy and CuPy defer `array op Tensor` to our reflected operators when this is above theirs (0; CuPy: 100,
+    # which at 100 would call its ufunc on the Tensor instead and fail).
+    __array_priority__ = 1000
     autocast = False  # True for variables: read in the autocast dtype inside float16 layers (see graph)
 
     def __init__(

@@ -28,6 +28,7 @@ import numpy as np
 
 _HOST_TO_DEVICE = frozenset({"asarray", "array", "asanyarray", "ascontiguousarray"})
 _HIDDEN = frozenset({"data", "ctypes", "base", "flat"})  # views of host memory that would leak it
+_PRIORITY = 100  # `cupy.ndarray.__array_priority__`
 
 
 def _refuse(value: Any) -> TypeError:
@@ -106,7 +107,12 @@ def _operand(value: Any) -> Any:
         raise _refuse(value)
     if isinstance(value, (int, float, complex, bool, np.generic)):
         return value
-    return NotImplemented  # e.g. a Tensor: its reflected operator runs instead
+    # Anything else (a Tensor), as CuPy's `_should_use_rop`: its reflected operator runs only if it sets
+    # `__array_ufunc__ = None` or an `__array_priority__` above ours; otherwise CuPy's ufunc gets it, and fails.
+    if getattr(value, "__array_ufunc__", 0) is None or getattr(value, "__array_priority__", 0) > _PRIORITY:
+        return NotImplemented
+    raise TypeError(f"Unsupported type {type(value)}: CuPy's operators defer only to an `__array_priority__` above "
+                    f"{_PRIORITY}.")
 
 
 def _binary(op: Callable, reflected: bool = False) -> Callable:
@@ -121,10 +127,10 @@ def _binary(op: Callable, reflected: bool = False) -> Callable:
 
 def _inplace(op: Callable) -> Callable:
     def method(self: "ndarray", other: Any) -> Any:
-        other = _operand(other)
-        if other is NotImplemented:
-            return NotImplemented
-        self._a = op(self._a, other)
+        value = _operand(other)
+        if value is NotImplemented:  # CuPy: `x += y` is `add(x, y, out=x)`, which takes arrays and scalars only
+            raise TypeError(f"Unsupported type {type(other)} in an in-place operator of a device array.")
+        self._a = op(self._a, value)
         return self
 
     return method
@@ -134,7 +140,7 @@ class ndarray:  # noqa: N801 (the module mirrors numpy/cupy: `xp.ndarray`)
     """A device array of the strict backend (a NumPy array inside that never leaves implicitly)."""
 
     __slots__ = ("_a",)
-    __array_priority__ = 200  # above Tensor's: `ndarray op strict` comes to us, and we refuse
+    __array_priority__ = _PRIORITY
     __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, array: np.ndarray) -> None:
@@ -222,5 +228,19 @@ for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul"
     setattr(ndarray, f"__{_name}__", _binary(_op))
     setattr(ndarray, f"__r{_name}__", _binary(_op, reflected=True))
     setattr(ndarray, f"__i{_name}__", _inplace(getattr(operator, f"i{_name}")))
-for _name in ("lt", "le", "gt", "ge", "eq", "ne"):
+for _name in ("lt", "le", "gt", "ge"):
     setattr(ndarray, f"__{_name}__", _binary(getattr(operator, _name)))
+
+
+def _equality(op: Callable, fill: bool) -> Callable:
+    compare = _binary(op)
+
+    def method(self: "ndarray", other: Any) -> Any:
+        if other is None or type(other).__eq__ is object.__eq__:  # as CuPy: never equal to an element
+            return ndarray(np.full(self._a.shape, fill))
+        return compare(self, other)
+
+    return method
+
+
+ndarray.__eq__, ndarray.__ne__ = _equality(operator.eq, False), _equality(operator.ne, True)

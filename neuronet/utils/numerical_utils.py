@@ -61,9 +61,9 @@ def encode_categorical_inputs(inputs: Any, output_mode: str, depth: int, dtype: 
     if output_mode == "one_hot":
         if values.ndim > 1 and values.shape[-1] == 1:
             values = values[..., 0]
-        out = xp.zeros(values.shape + (depth,), dtype=dtype)
-        xp.put_along_axis(out, values[..., None], 1, axis=-1)
-        return out
+        out = xp.zeros((values.size, depth), dtype=dtype)
+        out[xp.arange(values.size), values.reshape(-1)] = 1  # not put_along_axis: CuPy has it from v14 only
+        return out.reshape(values.shape + (depth,))
     if values.ndim == 0:
         values = values.reshape(1)
     rows = values.reshape(-1, values.shape[-1])

@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from neuronet.autodiff.graph import primitive, unbroadcast
-from neuronet.backend import backend, get_array_module
+from neuronet.backend import backend, get_array_module, to_numpy
 
 
 def _shape(x: Any) -> tuple:
@@ -124,13 +124,14 @@ def erf(x: Any) -> tuple:
 
 
 def _erf(x: Any, xp: Any) -> Any:
-    try:
-        if backend() == "cupy":
-            from cupyx.scipy import special
-        else:
+    if backend() == "cupy":
+        from cupyx.scipy import special  # part of CuPy
+    else:
+        try:
             from scipy import special  # optional: fast and exact
-    except ImportError:
-        return xp.vectorize(math.erf, otypes=[x.dtype])(x)
+        except ImportError:  # on the host, one value at a time
+            values = [math.erf(v) for v in to_numpy(x).ravel().tolist()]
+            return xp.asarray(values, dtype=x.dtype).reshape(x.shape)
     return special.erf(x).astype(x.dtype, copy=False)
 
 
