@@ -43,6 +43,9 @@ FUNCTIONS: Dict[str, Optional[str]] = {
     "where": "condition, x=None, y=None", "clip": "a, a_min, a_max, out=None",
     "argmax": "a, axis=None, dtype=None, out=None, keepdims=False",
     "count_nonzero": "a, axis=None", "digitize": "x, bins, right=False",
+    "all": "a, axis=None, out=None, keepdims=False", "any": "a, axis=None, out=None, keepdims=False",
+    "sum": "a, axis=None, dtype=None, out=None, keepdims=False", "max": "a, axis=None, out=None, keepdims=False",
+    "min": "a, axis=None, out=None, keepdims=False", "mean": "a, axis=None, dtype=None, out=None, keepdims=False",
     "get_array_module": "*args", "asnumpy": "a, stream=None, order='C', out=None, *, blocking=True",
     "ndarray": None, "dtype": None, "int64": None, "int32": None, "float16": None, "float32": None,
     "float64": None, "bool_": None,
@@ -175,6 +178,7 @@ def build() -> Dict[str, types.ModuleType]:
         return value
 
     cupy.__getattr__ = lookup
+    cupy.STAND_IN = True
     cupy.asnumpy = _checked(lambda a, *args, **kwargs: a.get() if isinstance(a, cupy.ndarray) else np.asarray(a),
                             FUNCTIONS["asnumpy"], "cupy.asnumpy")
     cupy.get_array_module = lambda *args: cupy if any(isinstance(a, cupy.ndarray) for a in args) else np
@@ -222,12 +226,24 @@ def _guard_ndarray(cupy: types.ModuleType) -> None:
     ndarray.__getattr__ = guarded
     ndarray.__array_function__ = array_function
     ndarray.__array_ufunc__ = array_ufunc
-    ndarray.__repr__ = lambda self: f"stand-in cupy.{self._a!r}"
 
 
 def install(monkeypatch: Any) -> types.ModuleType:
-    """The stand-in modules in `sys.modules` until the test ends (monkeypatch undoes it); returns `cupy`."""
+    """The stand-in modules in `sys.modules` until the test ends (monkeypatch undoes it); returns `cupy`.
+
+    Under `-p tests.backend.cupy_stand_in` (the whole run on the stand-in) the session's modules serve."""
+    if getattr(sys.modules.get("cupy"), "STAND_IN", False):
+        return sys.modules["cupy"]
     modules = build()
     for name, module in modules.items():
         monkeypatch.setitem(sys.modules, name, module)
     return modules["cupy"]
+
+
+def pytest_configure(config: Any) -> None:
+    """`python -m pytest -p tests.backend.cupy_stand_in`: every test on the stand-in, as `NEURONET_BACKEND=cupy`
+    would run them on a GPU (tests that start a Python process run there on the default backend)."""
+    from neuronet import backend
+
+    sys.modules.update(build())
+    backend.set_backend("cupy")
