@@ -149,7 +149,7 @@ _SCATTER_DTYPES = ("int32", "uint32", "uint64", "float16", "float32", "float64")
 
 def _scatter_add(a: Any, slices: Any, value: Any, module: types.ModuleType) -> None:
     if not isinstance(a, module.ndarray):  # CuPy calls `a.scatter_add`: a NumPy array has no such method
-        raise AttributeError(f"cupyx.scatter_add needs a cupy.ndarray, not {type(a).__name__}")
+        raise AttributeError(f"cupyx.scatter_add needs a cupy.ndarray, not {type(a).__name__}")  # noqa: TRY004
     if a.dtype.name not in _SCATTER_DTYPES:
         raise TypeError(f"cupy.add.at only supports {', '.join(_SCATTER_DTYPES)} as data type, not {a.dtype}")
     unwrap = module._unwrap
@@ -196,6 +196,24 @@ def build() -> Dict[str, types.ModuleType]:
     return {"cupy": cupy, "cupy.random": random, "cupyx": cupyx, "cupyx.scipy": scipy, "cupyx.scipy.special": special}
 
 
+def _wrapped_indices(array: Any, key: Any, cupy: types.ModuleType) -> Any:
+    """Integer index arrays wrap around out-of-bounds values, as CuPy's do ("CuPy handles out-of-bounds indices
+    differently from NumPy ... wraps around them": the `cupy.ndarray.__getitem__` docs); NumPy would raise. Done
+    for keys of integers, slices and integer arrays, one per leading axis (the forms the library uses)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if len(parts) > array.ndim or not all(isinstance(k, (int, np.integer, slice, cupy.ndarray, np.ndarray))
+                                          for k in parts):
+        return key
+    wrapped = []
+    for axis, index in enumerate(parts):
+        host = index._a if isinstance(index, cupy.ndarray) else index
+        if isinstance(host, np.ndarray) and host.dtype.kind in "iu":
+            host = host % array.shape[axis] if array.shape[axis] else host
+            index = cupy.ndarray(host) if isinstance(index, cupy.ndarray) else host
+        wrapped.append(index)
+    return tuple(wrapped) if isinstance(key, tuple) else wrapped[0]
+
+
 def _guard_ndarray(cupy: types.ModuleType) -> None:
     """`cupy.ndarray` attributes limited to CuPy's, with its signatures; NumPy functions dispatch as CuPy's do."""
     ndarray = cupy.ndarray
@@ -223,6 +241,9 @@ def _guard_ndarray(cupy: types.ModuleType) -> None:
         func = getattr(cupy, ufunc.__name__)
         return (func if method == "__call__" else getattr(func, method))(*inputs, **kwargs)
 
+    getitem, setitem = ndarray.__getitem__, ndarray.__setitem__
+    ndarray.__getitem__ = lambda self, key: getitem(self, _wrapped_indices(self, key, cupy))
+    ndarray.__setitem__ = lambda self, key, value: setitem(self, _wrapped_indices(self, key, cupy), value)
     ndarray.__getattr__ = guarded
     ndarray.__array_function__ = array_function
     ndarray.__array_ufunc__ = array_ufunc

@@ -16,7 +16,7 @@ import neuronet as keras
 from neuronet import autodiff, backend
 from neuronet.autodiff import Tensor
 from neuronet.compile import compiled_step
-from tests.backend import cupy_stand_in
+from tests.backend import cupy_stand_in, test_cupy
 
 RNG = np.random.default_rng(5)
 X_IMG = RNG.random((160, 28, 28), dtype=np.float32)  # Fashion-MNIST-shaped
@@ -197,10 +197,8 @@ def test_exact_gelu_uses_cupyx_erf_and_its_gradient_matches_numpy(cupy, monkeypa
     np.testing.assert_allclose(on_device, _gradient(gelu, x, "numpy"), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["erf", "getitem", "take_along_axis", "concatenate", "transpose", "log_softmax"])
+@pytest.mark.parametrize("name", sorted(test_cupy.CASES))
 def test_the_gpu_modules_gradient_checks_pass_on_the_stand_in(cupy, name):
-    from tests.backend import test_cupy
-
     with _backend("cupy"):
         test_cupy.test_gradients_on_the_gpu_match_finite_differences(None, name)
 
@@ -212,7 +210,7 @@ def test_one_hot_encoding_works_without_put_along_axis(cupy):
         assert isinstance(out.data, cupy.ndarray)
         np.testing.assert_array_equal(backend.to_numpy(out), np.eye(4, dtype=np.float32)[[3, 0, 3]])
         with pytest.raises(AttributeError, match="put_along_axis"):
-            getattr(cupy, "put_along_axis")
+            getattr(cupy, "put_along_axis")  # noqa: B009
 
 
 def test_the_stand_in_keeps_to_cupys_api_and_manners(cupy):
@@ -265,7 +263,8 @@ def _array_module_names():
     def is_module(node):
         if isinstance(node, ast.Call):  # get_array_module(...) or backend.get_array_module(...)
             return getattr(node.func, "id", getattr(node.func, "attr", None)) == "get_array_module"
-        return (isinstance(node, ast.Name) and node.id == "xp") or (isinstance(node, ast.Attribute) and node.attr == "xp")
+        return (isinstance(node, ast.Name) and node.id == "xp") or (
+            isinstance(node, ast.Attribute) and node.attr == "xp")
 
     package = pathlib.Path(keras.__file__).parent
     for path in sorted(package.rglob("*.py")):
@@ -289,3 +288,10 @@ def test_every_array_module_name_the_package_uses_is_in_cupy():
     assert len(names) > 100  # the scan finds the package's uses
     unknown = [f"{path}:{line}: xp.{name}" for path, line, name in names if name not in known]
     assert not unknown, "not in CuPy (or not checked yet: add it to cupy_stand_in.FUNCTIONS):\n" + "\n".join(unknown)
+
+
+def test_index_arrays_wrap_around_as_on_cupy(cupy):
+    x = cupy.arange(3)
+    assert x[cupy.asarray(np.array([1, 3]))].tolist() == [1, 0]  # the cupy.ndarray docs' example
+    x[np.array([1, 3])] = 10
+    assert x.tolist() == [10, 10, 2]
