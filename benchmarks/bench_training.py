@@ -42,6 +42,10 @@ LEARNING_RATE = 0.01
 TARGETS = {"fashion_mnist": 0.8, "housing": 1.0, "predict": 1.0}  # issue 15: at most these ratios to the floor
 PEER_PACKAGES = {"tensorflow": ["tensorflow-cpu"], "torch": ["torch==2.13.0"]}  # torch: its CPU-only build
 CLASSIFY = "sparse_categorical_crossentropy"
+# After multi-threaded work OpenBLAS keeps its worker threads spinning for a while (its thread timeout, about
+# 0.1 s): a run timed right after a two-thread run would share its core with that spinner on a busy machine (and
+# be charged its CPU time). Every timed run starts after this pause, whichever run came before it.
+SETTLE_SECONDS = 0.25
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -232,6 +236,7 @@ def alternate(runs: dict, repeats: int, loads: list, skip_slower: dict) -> dict:
             other = skip_slower.get(name)
             if other and times[name] and times[other] and best(times[name]) > 1.5 * best(times[other]):
                 continue
+            time.sleep(SETTLE_SECONDS)  # the previous run's BLAS worker threads stop spinning first
             with OtherLoad() as load:
                 times[name][round_index] = run()
             if load.value is not None and times[name][round_index]["cpu"] == times[name][round_index]["cpu"]:
