@@ -381,25 +381,33 @@ def bench_fit(name: str, x: np.ndarray, y: np.ndarray, sizes: list, loss: str, r
     other = 1 if chosen is None else None
     logs = {}
 
+    epochs = 1  # epochs per timed run: short epochs are repeated (see `inner_count`); times are per epoch
+
     def reference(limit: int | None) -> dict:
         mlp = NumpyMLP(sizes, loss, seed=len(logs))
-        return clocked(lambda: logs.__setitem__(f"numpy @ {setting_name(limit)}", mlp.train_epoch(x, y)), limit)
+
+        def train() -> None:
+            for _ in range(epochs):
+                logs[f"numpy @ {setting_name(limit)}"] = mlp.train_epoch(x, y)
+
+        return per_epoch(clocked(train, limit), epochs)
 
     def neuronet() -> dict:
         model = neuronet_model(sizes, loss, x.shape[1:])
 
         def fit() -> None:
-            logs["neuronet"] = model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0).history
+            logs["neuronet"] = model.fit(x, y, batch_size=BATCH_SIZE, epochs=epochs, verbose=0).history
 
-        return clocked(fit, None)  # neuronet sets its own BLAS threads (fit measures 1 vs default itself)
+        return per_epoch(clocked(fit, None), epochs)  # neuronet sets its own BLAS threads (fit measures them)
 
     refs = [f"numpy @ {setting_name(chosen)}", f"numpy @ {setting_name(other)}"]
     runs = {refs[0]: lambda: reference(chosen), refs[1]: lambda: reference(other), "neuronet": neuronet}
     extra, skip, groups = peer_runs(servers, "epoch", name)
-    reference(chosen), neuronet()  # warm-up: first-call costs (imports, page faults) are not epoch time
+    epochs = inner_count(reference(chosen)["wall"])  # warm-up, which also sizes the runs
+    neuronet()  # warm-up: first-call costs (imports, page faults) are not epoch time
     times = alternate({**runs, **extra}, repeats, loads, {refs[1]: refs[0], **skip})
-    return report_case(f"{name} epoch ({len(x)} rows, batch {BATCH_SIZE})", chosen, times, refs, groups,
-                       TARGETS[name], logs)
+    title = f"{name} epoch ({len(x)} rows, batch {BATCH_SIZE}" + (f"; {epochs} epochs a run" if epochs > 1 else "")
+    return report_case(title + ")", chosen, times, refs, groups, TARGETS[name], logs)
 
 
 def bench_predict(name: str, x_fit: np.ndarray, y_fit: np.ndarray, x: np.ndarray, sizes: list, loss: str,
@@ -411,17 +419,34 @@ def bench_predict(name: str, x_fit: np.ndarray, y_fit: np.ndarray, x: np.ndarray
     chosen = threads.threads_for(threads.matmul_flops(model.weights, batch_size))
     other = 1 if chosen is None else None
     outputs = {}
+    calls = 1  # predict calls per timed run (each a whole call: its fixed costs count); times are per call
+
+    def repeat(fn, limit: int | None) -> dict:
+        return per_epoch(clocked(lambda: [fn() for _ in range(calls)], limit), calls)
+
     refs = [f"numpy @ {setting_name(chosen)}", f"numpy @ {setting_name(other)}"]
-    runs = {refs[0]: lambda: clocked(lambda: outputs.__setitem__("numpy", mlp.predict(x, batch_size)), chosen),
-            refs[1]: lambda: clocked(lambda: mlp.predict(x, batch_size), other),
-            "neuronet": lambda: clocked(lambda: outputs.__setitem__(
+    runs = {refs[0]: lambda: repeat(lambda: outputs.__setitem__("numpy", mlp.predict(x, batch_size)), chosen),
+            refs[1]: lambda: repeat(lambda: mlp.predict(x, batch_size), other),
+            "neuronet": lambda: repeat(lambda: outputs.__setitem__(
                 "neuronet", model.predict(x, batch_size=batch_size, verbose=0)), None)}  # its own choice
     extra, skip, groups = peer_runs(servers if batch_size == BATCH_SIZE else {}, "predict", name)
-    runs[refs[0]](), runs["neuronet"]()  # warm-up
+    calls = inner_count(runs[refs[0]]()["wall"])  # warm-up, which also sizes the runs
+    runs["neuronet"]()  # warm-up
     times = alternate({**runs, **extra}, repeats, loads, {refs[1]: refs[0], **skip})
     np.testing.assert_allclose(outputs["neuronet"], outputs["numpy"], rtol=1e-4, atol=1e-5)
-    return report_case(f"{name} predict ({len(x)} rows, batch {batch_size})", chosen, times, refs, groups,
+    title = f"{name} predict ({len(x)} rows, batch {batch_size}" + (f"; {calls} calls a run" if calls > 1 else "")
+    return report_case(title + ")", chosen, times, refs, groups,
                        TARGETS["predict"] if batch_size == BATCH_SIZE else None, {})
+
+
+def inner_count(seconds: float, target: float = 0.25) -> int:
+    """How many epochs (or predict calls) one timed run holds so that it lasts about `target` seconds: a 12 ms
+    housing epoch timed alone measures the machine's noise more than the code (times are then per epoch)."""
+    return max(1, min(64, round(target / max(seconds, 1e-6))))
+
+
+def per_epoch(run: dict, count: int) -> dict:
+    return {key: value / count for key, value in run.items()}
 
 
 def report_case(title: str, chosen: int | None, times: dict, refs: list, groups: dict, target: float | None,
