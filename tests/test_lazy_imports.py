@@ -21,6 +21,9 @@ LAZY = ["neuronet.trainers.compile_utils", "neuronet.trainers.threads", "neurone
         "neuronet.layers.normalization.batch_normalization", "neuronet.layers.preprocessing.normalization",
         "neuronet.layers.core.lambda_layer", "neuronet.utils.progbar", "numpy.random", "threadpoolctl", "h5py",
         "json", "csv", "difflib", "logging", "concurrent.futures"]
+# Standard-library modules `import neuronet` may load beyond what `import numpy` loads, each with its reason. (Compare
+# in a clean virtual environment: some installs' .pth files import more at start-up and hide the difference.)
+STDLIB_NEEDED = {"threading": "the autodiff tape's recording state is per thread (threading.local)"}
 # The import loads 63 modules of neuronet now; a few more for new engine parts are fine, a package is not.
 MAX_NEURONET_MODULES = 70
 # What a plain Sequential + compile + fit + predict does not need (the issue's list): it loads on first use.
@@ -54,7 +57,7 @@ def test_import_loads_few_modules_and_no_library_numpy_does_not_load():
     loaded, numpy_loads = _loaded_after("import neuronet"), _loaded_after("import numpy")
     ours = sorted(m for m in loaded if m == "neuronet" or m.startswith("neuronet."))
     assert len(ours) <= MAX_NEURONET_MODULES, f"import neuronet loads {len(ours)} of its modules: {ours}"
-    others = sorted(loaded - numpy_loads - set(ours))
+    others = sorted(loaded - numpy_loads - set(ours) - set(STDLIB_NEEDED))
     assert not others, f"import neuronet loads modules that import numpy does not: {others}"
 
 

@@ -1,7 +1,6 @@
 """One seeded random generator for initializers, dropout and shuffling."""
 from __future__ import annotations
 
-import random
 from typing import Optional
 
 import numpy as np
@@ -14,6 +13,8 @@ def set_random_seed(seed: int) -> None:
     global _generator
     if not isinstance(seed, int):
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed!r}")
+    import random  # Python's generator, seeded as Keras seeds it; not needed by `import neuronet`
+
     random.seed(seed)
     np.random.seed(seed)
     _generator = np.random.default_rng(seed)
