@@ -107,7 +107,6 @@ class SquaredErrorHead:
         self.diff = xp.empty(pred.shape, dtype=dtype)
         self.square = xp.empty(pred.shape, dtype=dtype)
         self.values = xp.empty(pred.shape[0], dtype=dtype)
-        self.weight = xp.asarray(weight, dtype=dtype)
         self.scale = xp.asarray(weight, dtype=dtype) / pred.shape[0]
         self.scale_value = float(self.scale)
         self.size, self.width, self.count = pred.size, pred.shape[-1], pred.shape[0]

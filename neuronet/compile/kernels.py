@@ -82,7 +82,6 @@ class DenseKernel(Kernel):
         self.dx = xp.empty(shapes[op.inputs[0]], dtype=dtype)
         self.ones = xp.ones(n, dtype=dtype)
         self.source = op.inputs[0]
-        self.relu, self.tanh = op.activation == "relu", op.activation == "tanh"
         self.tiled_bias = None
         self.regularized = list(layer._regularized)  # penalties count in the loss of training and evaluation
         self.reg_tmp = {id(var): xp.empty(var.shape, dtype=dtype) for _, var in self.regularized}
@@ -102,16 +101,14 @@ class DenseKernel(Kernel):
             z += self.tiled_bias
         elif self.bias is not None:
             z += self.bias.data
-        if self.relu:
-            xp.maximum(out, 0, out=out)  # as the fused eager dense: in place
-        elif self.tanh:
-            xp.tanh(out, out=out)
-        elif self.logits is not None:  # softmax as `ops.softmax`: exp(z - max) / sum
+        if self.logits is not None:  # softmax as `ops.softmax`: exp(z - max) / sum
             z.max(axis=-1, keepdims=True, out=self.row)  # methods: no fromnumeric wrapper
             xp.subtract(z, self.row, out=out)
             xp.exp(out, out=out)
             out.sum(axis=-1, keepdims=True, out=self.row)
             xp.divide(out, self.row, out=out)
+        else:
+            _activate(xp, out, self.activation)
 
     def backward(self, vals: list, grads: list, scale: Any = None) -> None:
         # For softmax, the loss head already wrote the gradient with respect to the logits.

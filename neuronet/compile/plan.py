@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, List, Optional
 
-from neuronet.compile import kernels
+from neuronet.compile import kernels, updates
 from neuronet.compile.graph import Graph, Untraceable
 
 _KERNELS = {"flatten": kernels.FlattenKernel, "dropout": kernels.DropoutKernel, "concat": kernels.ConcatKernel,
@@ -88,11 +88,7 @@ class Plan:
         """The variables' gradient buffers become views of one flat buffer, in `variables` order (the layout of
         the flat weights, see `updates.Updater`): the finiteness check and the update then see one array."""
         flat = self.xp.empty(sum(int(v.data.size) for v in variables), dtype=self.dtype)
-        views, start = {}, 0
-        for variable in variables:
-            size = int(variable.data.size)
-            views[id(variable)] = flat[start:start + size].reshape(variable.data.shape)
-            start += size
+        views = {id(v): view for v, view in zip(variables, updates.flat_views(flat, variables))}
         for kernel in self.kernels:
             if kernel.op.kind == "dense":
                 if kernel.grad_kernel is not None:

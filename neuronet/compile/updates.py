@@ -37,14 +37,21 @@ def flatten_into(variables: List[Any], xp: Any) -> Optional[Any]:
     if not variables or len({str(v.data.dtype) for v in variables}) != 1:
         return None
     flat = xp.empty(sum(int(v.data.size) for v in variables), dtype=variables[0].data.dtype)
-    start = 0
-    for variable in variables:
-        size = int(variable.data.size)
-        view = flat[start:start + size].reshape(variable.data.shape)
+    for variable, view in zip(variables, flat_views(flat, variables)):
         view[...] = variable.data
         variable.data = view
-        start += size
     return flat
+
+
+def flat_views(flat: Any, variables: List[Any]) -> List[Any]:
+    """Views of the 1-D `flat`, one per variable in order, each of its variable's shape (the shared layout of
+    the flat weights, slots and gradients)."""
+    views, start = [], 0
+    for variable in variables:
+        size = int(variable.data.size)
+        views.append(flat[start:start + size].reshape(variable.data.shape))
+        start += size
+    return views
 
 
 class Updater:

@@ -162,12 +162,9 @@ class Trainer(Steps):
         # batch would otherwise pay an eager pass for it).
         flat = flatten(x)
         signature = (tuple(id(layer) for layer in self.layers), tuple((a.shape[1:], a.dtype.str) for a in flat))
-        if self.built and self.__dict__.get("_probed_inputs") == signature:
-            if self.compiled and self.compiled_loss is None:
-                self._build_compile()
-            return
-        self._probe(x, flat)
-        self.__dict__["_probed_inputs"] = signature
+        if not (self.built and self.__dict__.get("_probed_inputs") == signature):
+            self._probe(x, flat)
+            self.__dict__["_probed_inputs"] = signature
         if self.compiled and self.compiled_loss is None:
             self._build_compile()
 
@@ -354,16 +351,14 @@ class Trainer(Steps):
             step = -1
             for step, xb, yb, swb in adapter:
                 position = step % per_execution  # hooks see one step per execution, named by its batches
-                if batch_hooks:
-                    self._steps_done = step  # (read by BackupAndRestore's mid-epoch saves)
-                    if position == 0:
-                        callback_list.on_train_batch_begin(step)
+                if batch_hooks and position == 0:
+                    callback_list.on_train_batch_begin(step)
                 step_logs = compiled.train(xb, yb, swb) if compiled is not None and compiled.train_ok else None
                 if step_logs is None:
                     step_logs = self.train_step(da.pack_x_y_sample_weight(xb, yb, swb))
                 ran += 1
                 if batch_hooks:
-                    self._steps_done = step + 1
+                    self._steps_done = step + 1  # read by BackupAndRestore's mid-epoch saves
                 if blas is not None:
                     blas.step_done()
                 loss = step_logs.get("loss") if isinstance(step_logs, Mapping) else None
