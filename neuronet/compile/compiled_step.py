@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, List, Optional
 
 from neuronet import backend
-from neuronet.compile import graph as graph_module, heads, updates
+from neuronet.compile import graph as graph_module, heads, lanes, updates
 from neuronet.compile.plan import Plan
 from neuronet.metrics.metric import Mean
 
@@ -56,6 +56,7 @@ class CompiledStep:
         self.single_input, self.single_output = len(traced.inputs) == 1, len(traced.outputs) == 1
         self.plans: Dict[Any, Plan] = {}
         self.predict_plans: Dict[Any, Plan] = {}  # by input shape: the lookup of every predict batch
+        self.frozen_plans: Dict[Any, Plan] = {}  # `predict_all`'s, by input shapes: biases tiled once
         self.scratch: Dict[str, Any] = {}
         self.updater: Optional[updates.Updater] = None
         kernels = [op.layer.kernel for op in traced.ops if op.kind == "dense"]
@@ -236,38 +237,58 @@ class CompiledStep:
         read) when the adapter cannot say its row count in advance, or yields no batch.
 
         The last op of each output writes straight into its rows of the result: no copy per batch, and no
-        concatenation at the end (one transfer to the host, where the device is a GPU).
+        concatenation at the end (one transfer to the host, where the device is a GPU). With large enough
+        products and a second free core, two lanes share the batches (see `lanes.lane_count`).
         """
         rows = adapter.rows()
         if not rows:
             return None
-        results, start = None, 0
-        outputs = self.graph.outputs
-        for _, x, _, _ in adapter:
-            inputs = self._inputs(x)
-            plan = self._predict_plan(inputs)
-            if not plan.frozen:  # no callback runs between batches here: the weights stay as they are
-                plan.freeze_biases()
-            stop = start + inputs[0].shape[0]
-            if results is None:
-                results = [self.xp.empty((rows,) + tuple(plan.shapes[slot][1:]), dtype=self.dtype) for slot in outputs]
-            if len(outputs) == 1:
-                target = results[0][start:stop]
-                plan.vals[outputs[0]] = target
-                out = plan.forward(inputs, training=False)[0]
-                if out is not target:  # an output that is a view of another value (Flatten, inference Dropout)
-                    target[...] = out
-            else:
-                targets = [result[start:stop] for result in results]
-                for slot, target in zip(outputs, targets):
-                    plan.vals[slot] = target
-                for out, target in zip(plan.forward(inputs, training=False), targets):
-                    if out is not target:
-                        target[...] = out
-            start = stop
-        if results is None:
+        batches = iter(adapter)
+        first = next(batches, None)
+        if first is None:
             return None
-        return [backend.to_numpy(result[:start]) for result in results]  # to the host
+        inputs = self._inputs(first[1])
+        plan = self._lane_plan(self.frozen_plans, inputs)
+        results = [self.xp.empty((rows,) + tuple(plan.shapes[slot][1:]), dtype=self.dtype)
+                   for slot in self.graph.outputs]
+        self._predict_into(plan, inputs, results, 0)
+        stop = inputs[0].shape[0]
+        count = lanes.lane_count(self.xp, plan, rows - stop)
+        if count > 1:
+            workers = [self._lane_worker(results, self.frozen_plans if i == 0 else {}) for i in range(count)]
+            return [backend.to_numpy(result[:lanes.run(workers, batches, self._inputs, stop)]) for result in results]
+        for _, x, _, _ in batches:
+            inputs = self._inputs(x)
+            stop = self._predict_into(self._lane_plan(self.frozen_plans, inputs), inputs, results, stop)
+        return [backend.to_numpy(result[:stop]) for result in results]  # to the host
+
+    def _lane_plan(self, cache: dict, inputs: List[Any]) -> Plan:
+        """The predict plan for these inputs' shapes from `cache` (one per lane: each lane has its own buffers)."""
+        key = tuple(a.shape for a in inputs)
+        plan = cache.get(key)
+        if plan is None:
+            plan = Plan(self.graph, [a.shape for a in inputs], self.dtype, self.xp, False, set())
+            plan.freeze_biases()  # no callback runs between batches here: the weights stay as they are
+            cache[key] = plan
+        return plan
+
+    def _lane_worker(self, results: List[Any], cache: dict) -> Any:
+        """`work(inputs, start)` for one lane: predicts a batch into rows `start:` of `results`, with the plans
+        (and so the buffers) of `cache`, which no other lane uses."""
+        def work(inputs: List[Any], start: int) -> int:
+            return self._predict_into(self._lane_plan(cache, inputs), inputs, results, start)
+        return work
+
+    def _predict_into(self, plan: Plan, inputs: List[Any], results: List[Any], start: int) -> int:
+        """Runs `plan` with each output's last op writing into rows `start:` of `results`; returns the end row."""
+        stop = start + inputs[0].shape[0]
+        targets = [result[start:stop] for result in results]
+        for slot, target in zip(self.graph.outputs, targets):
+            plan.vals[slot] = target
+        for out, target in zip(plan.forward(inputs, training=False), targets):
+            if out is not target:  # an output that is a view of another value (Flatten, inference Dropout)
+                target[...] = out
+        return stop
 
 
 class StepLogs(Mapping):

@@ -151,6 +151,11 @@ def _limited(controller: Any, threads: int) -> Iterator[Any]:
         _release()
 
 
+def current_limit() -> int | None:
+    """The BLAS thread limit a running loop has set (1), or None (the default: no loop, or large products)."""
+    return _shared["threads"]
+
+
 def _deterministic() -> bool:
     from neuronet import config
 
@@ -233,6 +238,18 @@ def shared_monitor() -> LoadMonitor:
         _shared_monitor.poll()
         _shared_monitor.period = 0.5
     return _shared_monitor
+
+
+def recent_load() -> Any:
+    """Other processes' load as last read, without waiting: None until the shared monitor has a reading (it
+    is started here when no `fit` has started it, and reads at its next poll)."""
+    global _shared_monitor
+    if _shared_monitor is None:
+        _shared_monitor = LoadMonitor(period=0.05)
+        return None
+    value = _shared_monitor.poll()
+    _shared_monitor.period = 0.5
+    return value
 
 
 def free_cores(load: Any, cores: int = 0) -> int:
