@@ -122,6 +122,7 @@ class CompiledStep:
                     or any(a is not b for a, b in zip(updater.variables, variables)):
                 self.updater = updates.updater_for(optimizer, variables, self.xp)  # one for all plans: flat weights
             plan.flatten_grads(variables)
+            plan.plan_checks(variables)
             plan.variables = variables
             plan.grads_list = [plan.variable_grads[id(v)] for v in variables]
             plan.optimizer = optimizer
@@ -152,8 +153,9 @@ class CompiledStep:
             if grad is not None:
                 head.grad(target, weights, grad, scale)
         plan.backward(scale)
-        # a NaN/inf update is not applied (as the eager step); the sum of all gradients as one product
-        if not model._finite_update(None, float(self.xp.dot(plan.flat_grads, plan.flat_ones))):
+        # A NaN/inf update is not applied (as the eager step): the sum of the gradients as a few products, with the
+        # large kernels' gradients bounded instead of read (`Plan.gradients_total`).
+        if not model._finite_update(None, plan.gradients_total()):
             return model.get_metrics_result()
         if fast:
             plan.update(plan.flat_grads, scale)

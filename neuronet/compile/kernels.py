@@ -6,6 +6,7 @@ gives the eager step's numbers. A kernel is built once per plan (one batch shape
 """
 from __future__ import annotations
 
+import math
 from typing import Any, List, Optional
 
 from neuronet import backend
@@ -83,6 +84,9 @@ class DenseKernel(Kernel):
         self.ones = xp.ones(n, dtype=dtype)
         self.source = op.inputs[0]
         self.tiled_bias = None
+        # Set by `Plan.plan_checks`: the finiteness check reads a bound of this kernel's gradient instead of the
+        # gradient (`gradient_bound`), whose place in the flat gradients is `range`.
+        self.bounded, self.pending, self.range = False, None, (0, 0)
         self.regularized = list(layer._regularized)  # penalties count in the loss of training and evaluation
         self.reg_tmp = {id(var): xp.empty(var.shape, dtype=dtype) for _, var in self.regularized}
 
@@ -118,6 +122,7 @@ class DenseKernel(Kernel):
             self.act_grad.apply(g, vals[self.output])
         x = vals[self.inputs[0]]
         if self.grad_kernel is not None:
+            self.pending = (x, g)  # this step's operands of the kernel gradient (read by `gradient_bound`)
             xp.dot(x.T, g, out=self.grad_kernel)
         if self.grad_bias is not None:
             xp.dot(self.ones, g, out=self.grad_bias)  # the sum over the batch as a product: one BLAS call
@@ -129,6 +134,14 @@ class DenseKernel(Kernel):
         elif mode == "add":
             xp.dot(g, self.kernel.data.T, out=self.dx)
             grads[self.inputs[0]] += self.dx
+
+    def gradient_bound(self) -> float:
+        """A bound of every element of this step's kernel gradient `x.T @ g`: `|x| * |g|` (Frobenius norms, by
+        Cauchy-Schwarz), from two dot products much smaller than the gradient; inf or NaN when x or g is not
+        finite (or the bound overflows). A finite bound well below the dtype's maximum means a finite gradient."""
+        x, g = self.pending
+        xf, gf = x.reshape(-1), g.reshape(-1)
+        return math.sqrt(float(self.xp.dot(xf, xf))) * math.sqrt(float(self.xp.dot(gf, gf)))
 
     def _regularizer_grad(self, regularizer: Any, variable: Any, scale: Any) -> None:
         xp, w = self.xp, variable.data

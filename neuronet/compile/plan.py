@@ -32,6 +32,26 @@ def _shapes(graph: Graph, input_shapes: List[tuple]) -> List[Optional[tuple]]:
     return shapes
 
 
+_LARGEST = {2: 65504.0, 4: 3.4028234663852886e38, 8: 1.7976931348623157e308}  # the float dtypes' maxima, by size
+
+
+def _complement(ranges: List[tuple], size: int) -> List[tuple]:
+    """The parts of `[0, size)` outside `ranges` (disjoint, in order).
+
+    Example:
+    >>> _complement([(0, 4), (6, 8)], 10)
+    [(4, 6), (8, 10)]
+    """
+    parts, start = [], 0
+    for low, high in sorted(ranges):
+        if low > start:
+            parts.append((start, low))
+        start = high
+    if start < size:
+        parts.append((start, size))
+    return parts
+
+
 class Plan:
     """Forward (and, with `train=True`, backward) of `graph` for inputs of `input_shapes`.
 
@@ -97,6 +117,42 @@ class Plan:
                     kernel.grad_bias = views[id(kernel.bias)]
         self.variable_grads = views
         self.flat_grads, self.flat_ones = flat, self.xp.ones(flat.shape, dtype=self.dtype)
+        self.check_ranges = [(0, flat.size)]
+        self.bounded: List[Any] = []
+
+    def plan_checks(self, variables: List[Any]) -> None:
+        """Which kernel gradients the finiteness check bounds instead of reading (`DenseKernel.gradient_bound`),
+        and the flat ranges it still reads. Worth it where the kernel is larger than its two operands together
+        (the first layer of an image model); never for a regularized kernel (its gradient has another term)."""
+        starts, start = {}, 0
+        for variable in variables:
+            starts[id(variable)] = (start, start + int(variable.data.size))
+            start += int(variable.data.size)
+        regularized = {id(v) for k in self.regularized for _, v in k.regularized}
+        self.bounded = []
+        for kernel in self.kernels:
+            if kernel.op.kind != "dense" or kernel.grad_kernel is None or id(kernel.kernel) in regularized:
+                continue
+            rows, (inputs, units) = self.shapes[kernel.output][0], kernel.kernel.shape
+            if inputs * units > 2 * rows * (inputs + units):
+                kernel.bounded, kernel.range = True, starts[id(kernel.kernel)]
+                self.bounded.append(kernel)
+        self.check_ranges = _complement([k.range for k in self.bounded], start)
+        self.limit = _LARGEST[self.flat_grads.itemsize] * 0.25
+
+    def gradients_total(self) -> float:
+        """The sum of this step's gradients where they are read, finite or not (see `Trainer._finite_update`): a
+        bounded kernel's gradient counts 0 when its bound is finite and small (then so is every element of it),
+        and is read otherwise."""
+        xp, flat, ones = self.xp, self.flat_grads, self.flat_ones
+        total = 0.0
+        for start, stop in self.check_ranges:
+            total += float(xp.dot(flat[start:stop], ones[start:stop]))
+        for kernel in self.bounded:
+            if not kernel.gradient_bound() < self.limit:
+                start, stop = kernel.range
+                total += float(xp.dot(flat[start:stop], ones[start:stop]))
+        return total
 
     def freeze_biases(self) -> None:
         """The weights will not change while this plan runs (`predict`): see `DenseKernel.freeze_bias`."""
