@@ -259,9 +259,12 @@ class CompiledStep:
         if count > 1:
             workers = [self._lane_worker(results, self.frozen_plans if i == 0 else {}) for i in range(count)]
             return [backend.to_numpy(result[:lanes.run(workers, batches, self._inputs, stop)]) for result in results]
+        shape = inputs[0].shape
         for _, x, _, _ in batches:
             inputs = self._inputs(x)
-            stop = self._predict_into(self._lane_plan(self.frozen_plans, inputs), inputs, results, stop)
+            if len(inputs) > 1 or inputs[0].shape != shape:  # the last, smaller batch (or several inputs)
+                plan, shape = self._lane_plan(self.frozen_plans, inputs), inputs[0].shape
+            stop = self._predict_into(plan, inputs, results, stop)
         return [backend.to_numpy(result[:stop]) for result in results]  # to the host
 
     def _lane_plan(self, cache: dict, inputs: List[Any]) -> Plan:
@@ -284,11 +287,18 @@ class CompiledStep:
     def _predict_into(self, plan: Plan, inputs: List[Any], results: List[Any], start: int) -> int:
         """Runs `plan` with each output's last op writing into rows `start:` of `results`; returns the end row."""
         stop = start + inputs[0].shape[0]
+        if len(results) == 1:  # the per-batch case: one output
+            target = results[0][start:stop]
+            plan.vals[self.graph.outputs[0]] = target
+            out = plan.forward(inputs, training=False)[0]
+            if out is not target:  # an output that is a view of another value (Flatten, inference Dropout)
+                target[...] = out
+            return stop
         targets = [result[start:stop] for result in results]
         for slot, target in zip(self.graph.outputs, targets):
             plan.vals[slot] = target
         for out, target in zip(plan.forward(inputs, training=False), targets):
-            if out is not target:  # an output that is a view of another value (Flatten, inference Dropout)
+            if out is not target:
                 target[...] = out
         return stop
 
