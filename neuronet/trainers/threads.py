@@ -23,6 +23,8 @@ Measured on a 2-core AMD EPYC (OpenBLAS 0.3.31, float32), a NumPy loop of the 78
 The 8-30-1 housing model never gains from a second thread at batch 32 (1.00 and 0.98-0.99). Below
 `SMALL_MATMUL_FLOPS` one thread wins by 1.4-6.8x on the busy machine and loses at most ~1.2x on an idle
 one; above it two threads win 1.3-1.9x on an idle machine and cost little in `predict` on a busy one.
+`predict` also uses the second core for small products, without a second BLAS thread: see
+`neuronet.compile.lanes`.
 """
 from __future__ import annotations
 
