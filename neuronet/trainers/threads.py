@@ -250,7 +250,8 @@ def recent_load() -> Any:
         _shared_monitor = LoadMonitor(period=0.05)
         return None
     value = _shared_monitor.poll()
-    _shared_monitor.period = 0.5
+    if value is not None:
+        _shared_monitor.period = 0.5  # as `shared_monitor` once its first reading is in
     return value
 
 

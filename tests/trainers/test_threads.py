@@ -218,3 +218,19 @@ def test_gradient_tape_loop_gets_the_policy(monkeypatch):
             loss = keras.ops.mean(model(x) ** 2)
         tape.gradient(loss, model.trainable_weights)
     assert seen == [4, 4, 4]
+
+
+def test_recent_load_never_waits_and_reads_once_the_period_has_passed(monkeypatch):
+    import time
+
+    monkeypatch.setattr(threads, "_shared_monitor", None)
+    start = time.perf_counter()
+    assert threads.recent_load() is None  # no reading yet: the monitor starts here, without the 50 ms wait
+    assert time.perf_counter() - start < 0.04
+    assert threads._shared_monitor is not None and threads._shared_monitor.period == 0.05
+    time.sleep(0.06)
+    load = threads.recent_load()
+    if threads.LoadMonitor._sample() is None:  # no /proc/stat here
+        assert load is None
+    else:
+        assert load >= 0.0 and threads._shared_monitor.period == 0.5
