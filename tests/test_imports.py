@@ -40,7 +40,7 @@ HOST_ONLY = {
     "optimizers/schedules.py": "learning rates are host scalars",
     "trainers/data_adapters/": "data stays on the host and is sliced into batches there",
     "trainers/training_state.py": "BackupAndRestore's host copy of the generator state and shuffle order",
-    "trainers/trainer.py": "the host side of the data path (class weights, predict's outputs)",
+    "trainers/evaluate_predict.py": "the host side of predict's outputs (merged and checked for NaN/inf there)",
     "trainers/steps.py": "recognizes host batches (NumPy arrays) to move them to the device",
     "trainers/compile_utils.py": "checks host targets before training",
     "trainers/arguments.py": "validates fit's arguments; class weights become host sample weights",
