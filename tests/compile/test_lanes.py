@@ -46,7 +46,7 @@ def test_two_lanes_give_the_bits_of_one(counted, monkeypatch):
     np.testing.assert_allclose(two[:40], eager, rtol=1e-5, atol=1e-7)
 
 
-def test_an_error_in_a_lane_is_raised_by_predict(counted):
+def test_a_nan_input_is_named_after_a_two_lane_predict(counted):
     model = _classifier()
     x = np.random.default_rng(2).random((640, 28, 28), dtype=np.float32)
     x[600, 3, 4] = np.nan  # a batch near the end: either lane may meet it
