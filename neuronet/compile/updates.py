@@ -6,16 +6,17 @@ operations over all the weights at once instead of a handful per variable: what 
 model's step is the number of calls, not the arithmetic. The plans write their gradients into one flat
 buffer in the same order (`Plan.flatten_grads`).
 
-Each rule repeats its optimizer's `update_step` operation for operation (so the weights match the eager
-step up to float32 rounding), but scales in place instead of allocating `gradient * learning_rate`.
+Each rule is its optimizer's own `step_in_place`, the arithmetic its `update_step` runs per variable, here run
+once on the flat buffers (so the weights match the eager step up to float32 rounding); SGD's scales the gradient
+in place instead of allocating `gradient * learning_rate`.
 Optimizers with anything else to do (clipping, weight decay, EMA, accumulation, loss scaling,
 constraints) or of another class use their own `apply_engine_gradients`.
 """
 from __future__ import annotations
 
-import math
 from typing import Any, List, Optional
 
+from neuronet.optimizers import adam, rmsprop, sgd
 from neuronet.optimizers.adam import Adam
 from neuronet.optimizers.rmsprop import RMSprop
 from neuronet.optimizers.sgd import SGD
@@ -111,57 +112,12 @@ def updater_for(optimizer: Any, variables: List[Any], xp: Any) -> Optional[Updat
 def _sgd(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
     if not prescaled:
         g *= lr  # `gradient * learning_rate`, in the gradient's own buffer
-    if not slots:
-        w -= g
-        return
-    momentum = float(opt.momentum)
-    m = slots[0]
-    m *= momentum
-    m -= g
-    if opt.nesterov:
-        xp.multiply(m, momentum, out=buffer)
-        buffer -= g
-        w += buffer
-    else:
-        w += m
+    sgd.step_in_place(opt, xp, w, g, slots, buffer)
 
 
 def _adam(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
-    beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
-    t = opt._local_step()
-    alpha = lr * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
-    m, v = slots[0], slots[1]
-    xp.subtract(g, m, out=buffer)
-    buffer *= 1.0 - beta_1
-    m += buffer
-    xp.square(g, out=buffer)
-    buffer -= v
-    buffer *= 1.0 - beta_2
-    v += buffer
-    if opt.amsgrad:
-        v = xp.maximum(slots[2], v, out=slots[2])
-    xp.sqrt(v, out=buffer)
-    buffer += float(opt.epsilon)
-    xp.divide(m, buffer, out=buffer)
-    buffer *= alpha
-    w -= buffer
+    adam.step_in_place(opt, xp, g, w, slots, buffer, lr)
 
 
 def _rmsprop(opt: Any, xp: Any, g: Any, w: Any, slots: list, buffer: Any, lr: float, prescaled: bool) -> None:
-    rho = float(opt.rho)
-    velocity = slots[0]
-    xp.square(g, out=buffer)
-    buffer *= 1.0 - rho
-    velocity *= rho
-    velocity += buffer
-    xp.add(velocity, float(opt.epsilon), out=buffer)
-    xp.sqrt(buffer, out=buffer)
-    xp.divide(g, buffer, out=buffer)
-    buffer *= lr
-    if opt.momentum > 0:
-        momentum = slots[1]
-        momentum *= float(opt.momentum)
-        momentum += buffer
-        w -= momentum
-    else:
-        w -= buffer
+    rmsprop.step_in_place(opt, xp, g, w, slots, buffer, lr)

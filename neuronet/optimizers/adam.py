@@ -61,29 +61,38 @@ class Adam(optimizer.Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.xp
-        beta_1, beta_2 = float(self.beta_1), float(self.beta_2)
-        t = self._local_step()
-        alpha = learning_rate * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
         index = self._get_variable_index(variable)
-        m, v = self._momentums[index].data, self._velocities[index].data
-        buffer = xp.subtract(gradient, m, out=xp.empty_like(m))  # out=: stays an array for 0-d weights
-        buffer *= 1.0 - beta_1
-        m += buffer
-        xp.square(gradient, out=buffer)
-        buffer -= v
-        buffer *= 1.0 - beta_2
-        v += buffer
+        slots = [self._momentums[index].data, self._velocities[index].data]
         if self.amsgrad:
-            v = xp.maximum(self._velocity_hats[index].data, v, out=self._velocity_hats[index].data)
-        xp.sqrt(v, out=buffer)
-        buffer += float(self.epsilon)
-        xp.divide(m, buffer, out=buffer)
-        buffer *= alpha
-        variable.data -= buffer
+            slots.append(self._velocity_hats[index].data)
+        buffer = backend.xp.empty_like(slots[0])  # an array even for 0-d weights
+        step_in_place(self, backend.xp, gradient, variable.data, slots, buffer, learning_rate)
 
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                        "amsgrad": self.amsgrad})
         return config
+
+
+def step_in_place(opt, xp, g, w, slots, buffer, learning_rate):
+    """One Adam step on arrays, in place: `w` and its slots `[m, v]` (`[m, v, v_hat]` with amsgrad), `buffer` a
+    scratch array of their shape. `update_step` calls it per variable; the compiled step on its flat buffers."""
+    beta_1, beta_2 = float(opt.beta_1), float(opt.beta_2)
+    t = opt._local_step()
+    alpha = learning_rate * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+    m, v = slots[0], slots[1]
+    xp.subtract(g, m, out=buffer)
+    buffer *= 1.0 - beta_1
+    m += buffer
+    xp.square(g, out=buffer)
+    buffer -= v
+    buffer *= 1.0 - beta_2
+    v += buffer
+    if opt.amsgrad:
+        v = xp.maximum(slots[2], v, out=slots[2])
+    xp.sqrt(v, out=buffer)
+    buffer += float(opt.epsilon)
+    xp.divide(m, buffer, out=buffer)
+    buffer *= alpha
+    w -= buffer

@@ -65,36 +65,44 @@ class RMSprop(optimizer.Optimizer):
         self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient") if self.centered else []
 
     def update_step(self, gradient, variable, learning_rate):
-        xp = backend.xp
-        rho = float(self.rho)
         index = self._get_variable_index(variable)
-        velocity = self._velocities[index].data
-        buffer = xp.square(gradient, out=xp.empty_like(velocity))  # out=: stays an array for 0-d weights
-        buffer *= 1.0 - rho
-        velocity *= rho
-        velocity += buffer
-        if self.centered:
-            average = self._average_gradients[index].data
-            average *= rho
-            average += (1.0 - rho) * gradient
-            xp.square(average, out=buffer)
-            xp.subtract(velocity, buffer, out=buffer)
-            buffer += float(self.epsilon)
-        else:
-            xp.add(velocity, float(self.epsilon), out=buffer)
-        xp.sqrt(buffer, out=buffer)
-        xp.divide(gradient, buffer, out=buffer)
-        buffer *= learning_rate  # buffer is now the increment
-        if self.momentum > 0:
-            momentum = self._momentums[index].data
-            momentum *= float(self.momentum)
-            momentum += buffer
-            variable.data -= momentum
-        else:
-            variable.data -= buffer
+        slots = [self._velocities[index].data] + ([self._momentums[index].data] if self.momentum > 0 else [])
+        average = self._average_gradients[index].data if self.centered else None
+        buffer = backend.xp.empty_like(slots[0])  # an array even for 0-d weights
+        step_in_place(self, backend.xp, gradient, variable.data, slots, buffer, learning_rate, average)
 
     def get_config(self):
         config = super().get_config()
         config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
                        "centered": self.centered})
         return config
+
+
+def step_in_place(opt, xp, g, w, slots, buffer, learning_rate, average=None):
+    """One RMSprop step on arrays, in place: `w` and its slots `[velocity]` (`[velocity, momentum]` when momentum
+    > 0), `average` the mean gradient when centered, `buffer` a scratch array of their shape. `update_step` calls it
+    per variable; the compiled step on its flat buffers."""
+    rho = float(opt.rho)
+    velocity = slots[0]
+    xp.square(g, out=buffer)
+    buffer *= 1.0 - rho
+    velocity *= rho
+    velocity += buffer
+    if average is not None:
+        average *= rho
+        average += (1.0 - rho) * g
+        xp.square(average, out=buffer)
+        xp.subtract(velocity, buffer, out=buffer)
+        buffer += float(opt.epsilon)
+    else:
+        xp.add(velocity, float(opt.epsilon), out=buffer)
+    xp.sqrt(buffer, out=buffer)
+    xp.divide(g, buffer, out=buffer)
+    buffer *= learning_rate  # buffer is now the increment
+    if opt.momentum > 0:
+        momentum = slots[1]
+        momentum *= float(opt.momentum)
+        momentum += buffer
+        w -= momentum
+    else:
+        w -= buffer

@@ -1,4 +1,5 @@
 """SGD: gradient descent, with optional (Nesterov) momentum."""
+from neuronet import backend
 from neuronet.optimizers import optimizer
 
 
@@ -57,22 +58,30 @@ class SGD(optimizer.Optimizer):
         self.momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum != 0 else []
 
     def update_step(self, gradient, variable, learning_rate):
-        w = variable.data
-        if not self.momentums:
-            w -= gradient * learning_rate  # float32 array * Python float stays float32
-            return
-        momentum = float(self.momentum)
-        m = self.momentums[self._get_variable_index(variable)].data
-        step = gradient * learning_rate
-        m *= momentum
-        m -= step
-        if self.nesterov:
-            step = m * momentum - step
-            w += step
-        else:
-            w += m
+        slots = [self.momentums[self._get_variable_index(variable)].data] if self.momentums else []
+        step = gradient * learning_rate  # float32 array * Python float stays float32
+        step_in_place(self, backend.xp, variable.data, step, slots)
 
     def get_config(self):
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})
         return config
+
+
+def step_in_place(opt, xp, w, step, slots, buffer=None):
+    """One SGD step on arrays, in place: `step` is `learning_rate * gradient` (it may be overwritten), `slots`
+    `[momentum]` or `[]`, `buffer` a scratch array of `w`'s shape for Nesterov (made when None). `update_step`
+    calls it per variable; the compiled step on its flat buffers."""
+    if not slots:
+        w -= step
+        return
+    momentum = float(opt.momentum)
+    m = slots[0]
+    m *= momentum
+    m -= step
+    if opt.nesterov:
+        buffer = xp.multiply(m, momentum, out=xp.empty_like(m) if buffer is None else buffer)
+        buffer -= step
+        w += buffer
+    else:
+        w += m
