@@ -122,7 +122,8 @@ class DenseKernel(Kernel):
             self.act_grad.apply(g, vals[self.output])
         x = vals[self.inputs[0]]
         if self.grad_kernel is not None:
-            self.pending = (x, g)  # this step's operands of the kernel gradient (read by `gradient_bound`)
+            if self.bounded:
+                self.pending = (x, g)  # this step's operands of the kernel gradient (read by `gradient_bound`)
             xp.dot(x.T, g, out=self.grad_kernel)
         if self.grad_bias is not None:
             xp.dot(self.ones, g, out=self.grad_bias)  # the sum over the batch as a product: one BLAS call

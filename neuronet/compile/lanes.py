@@ -24,8 +24,8 @@ MIN_BATCHES = 4  # left to run: fewer do not pay for starting a thread (about 0.
 
 def largest_product(plan: Any) -> int:
     """Flops of the largest matrix product in one run of `plan` (its Dense ops)."""
-    flops = [2 * plan.shapes[k.output][0] * int(k.kernel.data.size) for k in plan.kernels if k.op.kind == "dense"]
-    return max(flops, default=0)
+    kernels = [k.kernel.data for k in plan.kernels if k.op.kind == "dense"]
+    return threads.matmul_flops(kernels, plan.shapes[plan.input_slots[0]][0])
 
 
 def lane_count(xp: Any, plan: Any, rows_left: int) -> int:
